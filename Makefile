@@ -1,0 +1,42 @@
+# coordbot: `make run` starts the bot, `make test` runs the tests (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CATALOGUES := $(wildcard locales/*/LC_MESSAGES/coordbot.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test lint migrate locales extract help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.runtime: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(BIN)/.dev: requirements-dev.lock $(BIN)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+locales/%/LC_MESSAGES/coordbot.mo: locales/%/LC_MESSAGES/coordbot.po $(BIN)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d locales -D coordbot -l $* >/dev/null
+
+locales: $(COMPILED)  ## compile the translation catalogues (.po -> .mo)
+
+run: $(BIN)/.runtime locales  ## apply migrations and run the bot (token from .env)
+	$(BIN)/python -m bot run
+
+migrate: $(BIN)/.runtime  ## apply database migrations only
+	$(BIN)/python -m bot migrate
+
+test: $(BIN)/.dev locales  ## install what tests need and run them
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/.dev  ## ruff
+	$(BIN)/ruff check .
+
+extract: $(BIN)/.runtime  ## refresh locales/coordbot.pot and the catalogues from the code
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k lazy_gettext --no-location --sort-output \
+		--project coordbot -o locales/coordbot.pot .
+	$(BIN)/pybabel update -i locales/coordbot.pot -d locales -D coordbot --no-fuzzy-matching

@@ -1,0 +1,1 @@
+"""Entry point and wiring: configuration, dispatcher, middlewares, command line."""

@@ -1,0 +1,86 @@
+"""Command line: `python -m bot [run|migrate|import-schools FILE|invite ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import MissingTokenError, create_app, create_i18n
+from bot.config import Settings
+from bot.logs import setup_logging
+from storage import migrate
+
+EXIT_CONFIG = 2
+NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="coordbot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="apply migrations and run the bot (default)")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    schools = commands.add_parser("import-schools", help="load schools from CSV or XLSX")
+    schools.add_argument("file", type=Path)
+    invite = commands.add_parser("invite", help="print invitation deep links")
+    target = invite.add_mutually_exclusive_group(required=True)
+    target.add_argument("--school", help="school id or name")
+    target.add_argument(
+        "--all", action="store_true", help="every school: school_id;school_name;role;link"
+    )
+    invite.add_argument("--role", choices=["coordinator", "mentor"], required=True)
+    return parser
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"]).upper()
+            print(f"{field}: {problem['msg']} (set it in .env, see .env.example)", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = _settings()
+    setup_logging(settings.log_level)
+    command = args.command or "run"
+    try:
+        if command in ("run", "invite") and settings.bot_token is None:
+            raise MissingTokenError
+        migrate.upgrade(settings.database_url)
+        if command == "migrate":
+            return 0
+        if command == "import-schools":
+            from bot.cli import import_schools
+
+            try:
+                data = args.file.read_bytes()
+            except OSError as error:
+                print(f"{args.file}: {error.strerror}", file=sys.stderr)
+                return 1
+            return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
+        if command == "invite":
+            from bot.cli import invite
+
+            return asyncio.run(invite(settings, args.role, args.school, args.all))
+        from bot.runner import run
+
+        asyncio.run(run(create_app(settings)))
+        return 0
+    except MissingTokenError:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("stopped")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

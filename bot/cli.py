@@ -1,0 +1,73 @@
+"""Operator commands that work on the database (and, for links, ask Telegram the bot's name)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+
+from bot.app import create_app
+from bot.config import Settings
+from handlers.render import render_plain
+from services import invitations, schools_import
+from services.clock import SystemClock
+from services.schools import Lookup, lookup
+from storage.db import create_engine, create_session_factory
+from storage.models import Role
+from storage.uow import UnitOfWorkFactory
+
+
+async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        with i18n.context(), i18n.use_locale("ru"):
+            try:
+                parsed = schools_import.parse(data, path.name)
+            except schools_import.SchoolFileError as error:
+                print(
+                    render_plain("import_failed.j2", problem=error.problem.value), file=sys.stderr
+                )
+                return 1
+            async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+                report = await schools_import.import_schools(uow, parsed, None, SystemClock().now())
+            print(render_plain("import_report.j2", report=report))
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def invite(settings: Settings, role_name: str, school: str | None, every: bool) -> int:
+    app = create_app(settings)
+    try:
+        username = (await app.bot.me()).username or ""
+        async with app.uow_factory() as uow:
+            if every:
+                schools = list(await uow.schools.all())
+                if not schools:
+                    print("no schools yet: run import-schools first", file=sys.stderr)
+                    return 1
+            else:
+                found = await lookup(uow, school or "")
+                if found.school is None:
+                    print(_lookup_failure(school or "", found), file=sys.stderr)
+                    return 1
+                schools = [found.school]
+            issued = await invitations.issue(
+                uow, schools, Role(role_name), None, SystemClock().now(), settings.invite_ttl_days
+            )
+        if every:
+            print(invitations.mail_merge_table(issued, username), end="")
+        else:
+            print(invitations.deep_link(username, issued[0].code))
+    finally:
+        await app.close()
+    return 0
+
+
+def _lookup_failure(needle: str, found: Lookup) -> str:
+    if not found.total:
+        return f"no school matches {needle!r}"
+    lines = [f"{found.total} schools match {needle!r}; give the id or the full name:"]
+    lines += [f"{school.id};{school.name}" for school in found.candidates]
+    return "\n".join(lines)

@@ -1,0 +1,24 @@
+"""Running the bot: publish the command menus, then long polling until a signal stops it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.app import App
+from handlers.menu import publish_commands
+
+log = logging.getLogger(__name__)
+
+
+async def run(app: App) -> None:
+    try:
+        me = await app.bot.me()
+        log.info("started as @%s (id %s)", me.username, me.id)
+        await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id)
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            handle_signals=True,
+        )
+    finally:
+        await app.close()

@@ -1,0 +1,19 @@
+"""aiogram routers: parse the update, call a service, render the reply."""
+
+from aiogram import Router
+
+from handlers import access, admin, common, fallback, groups, onboarding
+
+
+def setup(staff_chat_id: int | None) -> Router:
+    """A fresh router tree each call, so tests can build one dispatcher per bot run."""
+    root = Router(name="root")
+    root.include_routers(
+        groups.setup(staff_chat_id),
+        common.setup(),
+        admin.setup(),
+        onboarding.setup(),
+        access.setup(),
+        fallback.setup(),
+    )
+    return root

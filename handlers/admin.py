@@ -1,0 +1,127 @@
+"""Admins load the school list by sending a file; staff make invitation links in their group."""
+
+from __future__ import annotations
+
+import io
+import logging
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.render import render
+from services import invitations, schools_import
+from services.clock import Clock
+from services.invitations import deep_link
+from services.roles import Roles
+from services.schools import lookup
+from storage.models import Role
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SCHOOL_FILE_SUFFIXES = (".csv", ".xlsx")
+
+
+async def on_school_file(
+    message: Message, bot: Bot, uow: UnitOfWork, roles: Roles, clock: Clock
+) -> None:
+    document = message.document
+    if document is None:
+        return
+    if not roles.admin:
+        await message.answer(_("Загружать список школ могут только администраторы бота."))
+        return
+    name = document.file_name or ""
+    if not name.lower().endswith(SCHOOL_FILE_SUFFIXES):
+        await message.answer(_("Список школ принимается в формате CSV или XLSX."))
+        return
+    if (document.file_size or 0) > schools_import.MAX_FILE_BYTES:
+        await message.answer(_("Файл больше 5 МБ: для списка школ это слишком много."))
+        return
+    buffer = io.BytesIO()
+    await bot.download(document, destination=buffer)
+    try:
+        parsed = schools_import.parse(buffer.getvalue(), name)
+    except schools_import.SchoolFileError as error:
+        await message.answer(render("import_failed.j2", problem=error.problem.value))
+        return
+    report = await schools_import.import_schools(uow, parsed, message.chat.id, clock.now())
+    await message.answer(render("import_report.j2", report=report))
+
+
+async def cmd_invite(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    roles: Roles,
+    clock: Clock,
+    bot: Bot,
+    invite_ttl_days: int,
+    zone: ZoneInfo,
+) -> None:
+    if not roles.staff:
+        await message.answer(_("Приглашения создают только сотрудники института."))
+        return
+    words = (command.args or "").split(maxsplit=1)
+    role = _role(words[0]) if words else None
+    target = words[1].strip() if len(words) > 1 else ""
+    if role is None or not target:
+        await message.answer(render("invite_usage.html.j2"))
+        return
+    if target.casefold() in ("all", "все"):
+        schools = list(await uow.schools.all())
+        if not schools:
+            await message.answer(_("Список школ пуст: сначала загрузите его."))
+            return
+    else:
+        found = await lookup(uow, target)
+        if found.school is None:
+            await message.answer(render("school_lookup_failed.html.j2", found=found, needle=target))
+            return
+        schools = [found.school]
+    issued = await invitations.issue(
+        uow,
+        schools,
+        role,
+        message.from_user.id if message.from_user else None,
+        clock.now(),
+        invite_ttl_days,
+    )
+    username = (await bot.me()).username or ""
+    if len(issued) == 1:
+        await message.answer(
+            render(
+                "invite_link.html.j2",
+                invite=issued[0],
+                link=deep_link(username, issued[0].code),
+                zone=zone,
+            )
+        )
+        return
+    table = invitations.mail_merge_table(issued, username)
+    await message.answer_document(
+        BufferedInputFile(table.encode("utf-8-sig"), filename=f"invitations-{role.value}.csv"),
+        caption=_("Приглашения для всех школ: {count}. Файл для рассылки.").format(
+            count=len(issued)
+        ),
+    )
+
+
+def _role(word: str) -> Role | None:
+    aliases = {
+        "coordinator": Role.COORDINATOR,
+        "координатор": Role.COORDINATOR,
+        "mentor": Role.MENTOR,
+        "наставник": Role.MENTOR,
+    }
+    return aliases.get(word.casefold())
+
+
+def setup() -> Router:
+    router = Router(name="admin")
+    router.message.register(on_school_file, F.chat.type == "private", F.document, StateFilter(None))
+    router.message.register(cmd_invite, Command("invite"), StateFilter("*"))
+    return router

@@ -1,0 +1,71 @@
+"""What every dialog step shares: the question it asks, Back/Cancel buttons, re-asking.
+
+Each step registers how it asks its question, so an answer of the wrong kind (a sticker where
+text was asked, a command mid-form) and a resumed dialog can put the same question again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+Ask = Callable[[Message, FSMContext], Awaitable[None]]
+
+_QUESTIONS: dict[str, Ask] = {}
+_PREVIOUS: dict[str, State] = {}
+
+
+class CDNav(CallbackData, prefix="nav"):
+    action: str  # "cancel" | "back"
+
+
+def question(state: State, back: State | None = None) -> Callable[[Ask], Ask]:
+    """Register how `state` asks its question; `back` is where "Назад" leads from it."""
+
+    def register(ask: Ask) -> Ask:
+        _QUESTIONS[str(state.state)] = ask
+        if back is not None:
+            _PREVIOUS[str(state.state)] = back
+        return ask
+
+    return register
+
+
+async def go_back(message: Message, state: FSMContext) -> bool:
+    """Return to the previous step and ask it again; False where there is no way back."""
+    previous = _PREVIOUS.get(await state.get_state() or "")
+    if previous is None:
+        return False
+    await state.set_state(previous)
+    return await ask_again(message, state)
+
+
+async def ask_again(message: Message, state: FSMContext) -> bool:
+    """Put the current step's question again; False if the person is not in a dialog."""
+    current = await state.get_state()
+    ask = _QUESTIONS.get(current or "")
+    if ask is None:
+        return False
+    await ask(message, state)
+    return True
+
+
+def nav_row(back: bool = True) -> list[InlineKeyboardButton]:
+    row = []
+    if back:
+        row.append(
+            InlineKeyboardButton(text=_("◀️ Назад"), callback_data=CDNav(action="back").pack())
+        )
+    row.append(
+        InlineKeyboardButton(text=_("✖️ Отмена"), callback_data=CDNav(action="cancel").pack())
+    )
+    return row
+
+
+def nav_keyboard(back: bool = True) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[nav_row(back)])

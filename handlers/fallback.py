@@ -1,0 +1,59 @@
+"""The last routers: every message and button press gets an answer, whatever it was."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.dialogs import ask_again
+from handlers.menu import show_menu
+from services.roles import Roles
+
+
+async def in_dialog(message: Message, state: FSMContext) -> None:
+    if message.text and message.text.startswith("/"):
+        await message.answer(
+            _(
+                "Сейчас идёт заполнение анкеты. Ответьте на вопрос ниже или наберите /cancel, чтобы выйти."
+            )
+        )
+    elif message.text is None:
+        await message.answer(_("Здесь нужен ответ текстом."))
+    else:
+        await message.answer(_("Не понял ответ."))
+    await ask_again(message, state)
+
+
+async def outside_dialog(message: Message, roles: Roles) -> None:
+    if message.text and message.text.startswith("/"):
+        text = _("Такой команды нет. Список команд — /help.")
+    elif message.document is not None:
+        text = _("Файлы я принимаю только внутри анкеты. Выберите действие в меню.")
+    else:
+        text = _("Я не понял сообщение. Выберите действие в меню или наберите /help.")
+    await show_menu(message, roles, intro=text)
+
+
+async def in_staff_chat(message: Message) -> None:
+    """Staff talk among themselves in their group: only unknown commands get a hint."""
+    if message.text and message.text.startswith("/"):
+        await message.answer(_("Такой команды нет. Список команд — /help."))
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(
+        _("Эта кнопка уже не действует. Откройте меню заново: /start."), show_alert=True
+    )
+
+
+def setup() -> Router:
+    router = Router(name="fallback")
+    private = F.chat.type == "private"
+    router.message.register(in_dialog, private, ~StateFilter(None))
+    router.message.register(outside_dialog, private)
+    router.message.register(in_staff_chat)
+    router.callback_query.register(stale_button)
+    return router

@@ -1,0 +1,40 @@
+"""Groups: the staff group is served; any other group hears once how to become it, then silence."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatMemberStatus
+from aiogram.types import ChatMemberUpdated, Message
+
+from handlers.render import render
+from storage.models import KnownGroup
+from storage.uow import UnitOfWork
+
+_GROUPS = {"group", "supergroup"}
+_PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
+
+
+async def on_added(event: ChatMemberUpdated, uow: UnitOfWork, staff_chat_id: int | None) -> None:
+    if event.new_chat_member.status not in _PRESENT or event.old_chat_member.status in _PRESENT:
+        return
+    chat = event.chat
+    if chat.id == staff_chat_id:
+        await event.answer(render("staff_group_ready.html.j2"))
+        return
+    if await uow.groups.get(chat.id) is not None:
+        return
+    uow.groups.add(KnownGroup(chat_id=chat.id, title=chat.title or ""))
+    await uow.commit()
+    await event.answer(render("group_setup.html.j2", chat_id=chat.id))
+
+
+async def ignore(message: Message) -> None:
+    """Messages in groups other than the staff group are not the bot's business."""
+
+
+def setup(staff_chat_id: int | None) -> Router:
+    router = Router(name="groups")
+    router.my_chat_member.register(on_added, F.chat.type.in_(_GROUPS))
+    router.message.register(ignore, F.chat.type.in_(_GROUPS), F.chat.id != staff_chat_id)
+    router.message.register(ignore, F.chat.type == "channel")
+    return router

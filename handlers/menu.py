@@ -1,0 +1,86 @@
+"""Main menus per role (reply keyboards) and the commands Telegram shows per chat scope."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from handlers.render import render
+from services.roles import MenuKind, Roles
+
+BUTTON_PROFILE = __("👤 Мой профиль")
+BUTTON_HELP = __("❓ Помощь")
+BUTTON_REQUEST_ACCESS = __("🔑 Запросить доступ")
+BUTTON_LANGUAGE = __("🌐 Язык")
+
+
+class CDAccessStart(CallbackData, prefix="acc"):
+    pass
+
+
+def request_access_keyboard() -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=str(BUTTON_REQUEST_ACCESS), callback_data=CDAccessStart().pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def menu_keyboard(roles: Roles) -> ReplyKeyboardMarkup:
+    if roles.menu is MenuKind.GUEST:
+        rows = [[KeyboardButton(text=str(BUTTON_REQUEST_ACCESS))]]
+    elif roles.menu is MenuKind.STAFF:
+        rows = []
+    else:
+        rows = [[KeyboardButton(text=str(BUTTON_PROFILE))]]
+    rows.append([KeyboardButton(text=str(BUTTON_HELP)), KeyboardButton(text=str(BUTTON_LANGUAGE))])
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+async def show_menu(message: Message, roles: Roles, intro: str | None = None) -> None:
+    text = intro or render("menu.html.j2", roles=roles)
+    await message.answer(text, reply_markup=menu_keyboard(roles))
+
+
+def _private_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="start", description=_("Главное меню")),
+        BotCommand(command="help", description=_("Что умеет бот")),
+        BotCommand(command="cancel", description=_("Выйти из текущего шага")),
+        BotCommand(command="language", description=_("Язык: русский / English")),
+    ]
+
+
+def _staff_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="help", description=_("Что умеет бот в этой группе")),
+        BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
+        BotCommand(command="cancel", description=_("Отменить текущее действие")),
+    ]
+
+
+async def publish_commands(bot: Bot, i18n: I18n, staff_chat_id: int | None) -> None:
+    """Russian by default, English for English clients; staff group gets its own list."""
+    for language in (None, "en"):
+        with i18n.context(), i18n.use_locale(language or "ru"):
+            await bot.set_my_commands(
+                _private_commands(), scope=BotCommandScopeAllPrivateChats(), language_code=language
+            )
+            if staff_chat_id is not None:
+                await bot.set_my_commands(
+                    _staff_commands(),
+                    scope=BotCommandScopeChat(chat_id=staff_chat_id),
+                    language_code=language,
+                )

@@ -1,0 +1,201 @@
+"""Registration by invitation link: greeting by school, consent, full name, position, menu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.dialogs import nav_keyboard, nav_row, question
+from handlers.errors import explain_invalid
+from handlers.menu import request_access_keyboard, show_menu
+from handlers.render import render
+from services import onboarding, validation
+from services.clock import Clock
+from services.invitations import InvitationState, check
+from services.onboarding import Newcomer
+from services.roles import Roles, roles_of
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+
+class Onboarding(StatesGroup):
+    consent = State()
+    full_name = State()
+    position = State()
+
+
+class CDConsent(CallbackData, prefix="consent"):
+    flow: str  # "invite" | "access"
+
+
+def consent_keyboard(flow: str) -> InlineKeyboardMarkup:
+    agree = InlineKeyboardButton(
+        text=_("✅ Согласен(на)"), callback_data=CDConsent(flow=flow).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[agree], nav_row(back=False)])
+
+
+async def start_with_code(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    uow: UnitOfWork,
+    person: Person | None,
+    roles: Roles,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    code = command.args or ""
+    checked = await check(uow, code, clock.now())
+    invitation = checked.invitation
+    if checked.state is InvitationState.UNKNOWN or invitation is None:
+        await message.answer(
+            _(
+                "Такое приглашение не найдено. Проверьте, что ссылка открыта целиком, или запросите доступ."
+            ),
+            reply_markup=request_access_keyboard(),
+        )
+        return
+    if checked.state is InvitationState.USED:
+        if person is not None and invitation.used_by == person.id:
+            await show_menu(
+                message, roles, intro=_("Вы уже зарегистрированы по этому приглашению.")
+            )
+        else:
+            await message.answer(
+                _(
+                    "Это приглашение уже использовано. Попросите у сотрудников института новую ссылку или запросите доступ."
+                ),
+                reply_markup=request_access_keyboard(),
+            )
+        return
+    if checked.state is InvitationState.EXPIRED:
+        await message.answer(
+            _(
+                "Срок действия приглашения истёк. Попросите у сотрудников института новую ссылку или запросите доступ."
+            ),
+            reply_markup=request_access_keyboard(),
+        )
+        return
+    if person is not None:
+        await _finish(message, state, uow, code, clock.now(), None, roles)
+        return
+    await state.set_state(Onboarding.consent)
+    await state.update_data(code=code, school=invitation.school.name, role=invitation.role.value)
+    await _ask_consent(message, state)
+
+
+@question(Onboarding.consent)
+async def _ask_consent(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    await message.answer(
+        render("invite_greeting.html.j2", school=data["school"], role=data["role"]),
+        reply_markup=consent_keyboard("invite"),
+    )
+
+
+async def on_consent(query: CallbackQuery, state: FSMContext, clock: Clock) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await state.update_data(consent_at=clock.now().isoformat())
+    await state.set_state(Onboarding.full_name)
+    await _ask_full_name(query.message, state)
+
+
+@question(Onboarding.full_name, back=Onboarding.consent)
+async def _ask_full_name(message: Message, state: FSMContext) -> None:
+    await message.answer(
+        _("Шаг 1 из 2. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
+    )
+
+
+async def on_full_name(message: Message, state: FSMContext) -> None:
+    try:
+        full_name = validation.full_name(message.text or "")
+    except validation.InvalidInputError as error:
+        await message.answer(explain_invalid(error, _("фамилию, имя и отчество")))
+        await _ask_full_name(message, state)
+        return
+    await state.update_data(full_name=full_name)
+    await state.set_state(Onboarding.position)
+    await _ask_position(message, state)
+
+
+@question(Onboarding.position, back=Onboarding.full_name)
+async def _ask_position(message: Message, state: FSMContext) -> None:
+    await message.answer(
+        _("Шаг 2 из 2. Ваша должность (например: заместитель директора по УВР)."),
+        reply_markup=nav_keyboard(),
+    )
+
+
+async def on_position(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, roles: Roles
+) -> None:
+    try:
+        position = validation.position(message.text or "")
+    except validation.InvalidInputError as error:
+        await message.answer(explain_invalid(error, _("должность")))
+        await _ask_position(message, state)
+        return
+    data = await state.get_data()
+    newcomer = Newcomer(
+        telegram_id=message.chat.id,
+        full_name=data["full_name"],
+        position=position,
+        consent_at=datetime.fromisoformat(data["consent_at"]),
+    )
+    await _finish(message, state, uow, data["code"], clock.now(), newcomer, roles)
+
+
+async def _finish(
+    message: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    code: str,
+    now: datetime,
+    newcomer: Newcomer | None,
+    roles: Roles,
+) -> None:
+    result = await onboarding.join(uow, code, message.chat.id, now, newcomer)
+    await state.clear()
+    if result.state is not InvitationState.VALID:
+        await message.answer(
+            _("Приглашение успело стать недействительным. Попросите у сотрудников новую ссылку."),
+            reply_markup=request_access_keyboard(),
+        )
+        return
+    person = await uow.people.by_telegram_id(message.chat.id)
+    new_roles = roles_of(person, staff=roles.staff, admin=roles.admin)
+    intro = render("joined.html.j2", school=result.school_name, role=result.role, roles=new_roles)
+    await show_menu(message, new_roles, intro=intro)
+
+
+async def start_plain(message: Message, state: FSMContext, roles: Roles) -> None:
+    await state.clear()
+    if roles.registered or roles.staff:
+        await show_menu(message, roles)
+        return
+    await show_menu(message, roles, intro=render("welcome_guest.html.j2"))
+
+
+def setup() -> Router:
+    router = Router(name="onboarding")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start_with_code, CommandStart(deep_link=True), StateFilter("*"))
+    router.message.register(start_plain, CommandStart(), StateFilter("*"))
+    router.callback_query.register(
+        on_consent, CDConsent.filter(F.flow == "invite"), Onboarding.consent
+    )
+    router.message.register(on_full_name, Onboarding.full_name, F.text)
+    router.message.register(on_position, Onboarding.position, F.text)
+    return router

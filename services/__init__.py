@@ -1,0 +1,1 @@
+"""The domain: rules and use cases. Plain Python, no aiogram."""

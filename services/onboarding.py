@@ -1,0 +1,72 @@
+"""Registration by invitation: consent, name and position, then the school's role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.invitations import InvitationState, check
+from storage.models import Membership, Person, Role
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    telegram_id: int
+    full_name: str
+    position: str
+    consent_at: datetime
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    state: InvitationState
+    school_name: str = ""
+    role: Role | None = None
+
+
+async def add_membership(uow: UnitOfWork, person: Person, school_id: int, role: Role) -> None:
+    if person.id is None:
+        uow.people.add(person)
+        await uow.people.flush()
+    if not await uow.people.has_membership(person.id, school_id, role):
+        uow.people.add_membership(Membership(person_id=person.id, school_id=school_id, role=role))
+
+
+async def join(
+    uow: UnitOfWork,
+    code: str,
+    telegram_id: int,
+    now: datetime,
+    newcomer: Newcomer | None = None,
+) -> JoinResult:
+    """Redeem an invitation for a known person, or for a newcomer who gave their details."""
+    checked = await check(uow, code, now)
+    invitation = checked.invitation
+    if checked.state is not InvitationState.VALID or invitation is None:
+        return JoinResult(checked.state)
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        if newcomer is None:
+            raise ValueError("a newcomer's details are needed to register")
+        person = Person(
+            telegram_id=telegram_id,
+            full_name=newcomer.full_name,
+            position=newcomer.position,
+            consent_at=newcomer.consent_at,
+        )
+    await add_membership(uow, person, invitation.school_id, invitation.role)
+    if not await uow.invitations.claim(invitation.id, person.id, now):
+        await uow.rollback()
+        return JoinResult(InvitationState.USED)
+    uow.audit.record(
+        "invitation.redeem",
+        "school",
+        invitation.school_id,
+        telegram_id,
+        now,
+        role=invitation.role.value,
+        person_id=person.id,
+    )
+    await uow.commit()
+    return JoinResult(InvitationState.VALID, invitation.school.name, invitation.role)

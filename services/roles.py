@@ -1,0 +1,64 @@
+"""Who a person is to the bot: coordinator and mentor of which schools, staff, admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.models import Person, Role
+
+
+class MenuKind(StrEnum):
+    """The menu a person sees in a private chat; the most specific role wins."""
+
+    COORDINATOR = "coordinator"
+    MENTOR = "mentor"
+    STAFF = "staff"
+    GUEST = "guest"
+
+
+@dataclass(frozen=True)
+class SchoolRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Roles:
+    coordinator_of: tuple[SchoolRef, ...] = ()
+    mentor_of: tuple[SchoolRef, ...] = ()
+    staff: bool = False
+    admin: bool = False
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.coordinator_of or self.mentor_of)
+
+    @property
+    def menu(self) -> MenuKind:
+        if self.coordinator_of:
+            return MenuKind.COORDINATOR
+        if self.mentor_of:
+            return MenuKind.MENTOR
+        if self.staff or self.admin:
+            return MenuKind.STAFF
+        return MenuKind.GUEST
+
+
+def roles_of(person: Person | None, *, staff: bool, admin: bool) -> Roles:
+    if person is None:
+        return Roles(staff=staff or admin, admin=admin)
+
+    def schools(role: Role) -> tuple[SchoolRef, ...]:
+        return tuple(
+            SchoolRef(m.school.id, m.school.name)
+            for m in sorted(person.memberships, key=lambda m: m.school.name)
+            if m.role == role
+        )
+
+    return Roles(
+        coordinator_of=schools(Role.COORDINATOR),
+        mentor_of=schools(Role.MENTOR),
+        staff=staff or admin,
+        admin=admin,
+    )

@@ -1,0 +1,203 @@
+"""Repositories: queries over one session. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    AuditEntry,
+    Invitation,
+    KnownGroup,
+    Membership,
+    Person,
+    Role,
+    School,
+    UserSettings,
+    fold,
+)
+
+
+class SchoolRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, school_id: int) -> School | None:
+        return await self._s.get(School, school_id)
+
+    async def by_name(self, name: str) -> School | None:
+        return await self._s.scalar(select(School).where(School.name_key == fold(name)))
+
+    async def find(self, needle: str) -> School | None:
+        """By id or by name, case and spacing ignored."""
+        if needle.strip().isdigit():
+            school = await self.get(int(needle))
+            if school is not None:
+                return school
+        return await self.by_name(needle)
+
+    async def search(self, needle: str, offset: int, limit: int) -> tuple[Sequence[School], int]:
+        """Schools whose name or district contains every word of the needle."""
+        query = select(School)
+        for word in fold(needle).split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(School.search_key.like(f"%{escaped}%", escape="\\"))
+        total = await self._s.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await self._s.scalars(query.order_by(School.name).offset(offset).limit(limit))
+        return rows.all(), int(total or 0)
+
+    async def all(self) -> Sequence[School]:
+        return (await self._s.scalars(select(School).order_by(School.id))).all()
+
+    def add(self, school: School) -> None:
+        self._s.add(school)
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self._s.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+    def add(self, person: Person) -> None:
+        self._s.add(person)
+
+    async def flush(self) -> None:
+        await self._s.flush()
+
+    async def has_membership(self, person_id: int, school_id: int, role: Role) -> bool:
+        found = await self._s.scalar(
+            select(Membership.id).where(
+                Membership.person_id == person_id,
+                Membership.school_id == school_id,
+                Membership.role == role,
+            )
+        )
+        return found is not None
+
+    def add_membership(self, membership: Membership) -> None:
+        self._s.add(membership)
+
+
+class InvitationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def by_code(self, code: str) -> Invitation | None:
+        return await self._s.scalar(select(Invitation).where(Invitation.code == code))
+
+    async def claim(self, invitation_id: int, person_id: int, now: datetime) -> bool:
+        """Mark used if still unused; one conditional UPDATE, so only one claimer wins."""
+        result = await self._s.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id, Invitation.used_at.is_(None))
+            .values(used_at=now, used_by=person_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def add(self, invitation: Invitation) -> None:
+        self._s.add(invitation)
+
+
+class AccessRequestRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, request_id: int) -> AccessRequest | None:
+        return await self._s.get(AccessRequest, request_id)
+
+    async def decide(
+        self,
+        request_id: int,
+        status: AccessRequestStatus,
+        actor: int,
+        actor_name: str,
+        now: datetime,
+    ) -> bool:
+        """Decide if still pending; one conditional UPDATE, so two presses give one decision."""
+        result = await self._s.execute(
+            update(AccessRequest)
+            .where(
+                AccessRequest.id == request_id,
+                AccessRequest.status == AccessRequestStatus.PENDING,
+            )
+            .values(status=status, decided_at=now, decided_by=actor, decided_by_name=actor_name)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def refresh(self, request: AccessRequest) -> None:
+        await self._s.refresh(request)
+
+    async def pending_of(self, telegram_id: int) -> AccessRequest | None:
+        return await self._s.scalar(
+            select(AccessRequest).where(
+                AccessRequest.telegram_id == telegram_id,
+                AccessRequest.status == AccessRequestStatus.PENDING,
+            )
+        )
+
+    def add(self, request: AccessRequest) -> None:
+        self._s.add(request)
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def record(
+        self,
+        action: str,
+        subject_type: str,
+        subject_id: int | None,
+        actor: int | None,
+        at: datetime,
+        **details: Any,
+    ) -> None:
+        self._s.add(
+            AuditEntry(
+                action=action,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor_telegram_id=actor,
+                at=at,
+                details=json.dumps(details, ensure_ascii=False, default=str),
+            )
+        )
+
+    async def of_subject(self, subject_type: str, subject_id: int) -> Sequence[AuditEntry]:
+        rows = await self._s.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+            .order_by(AuditEntry.id)
+        )
+        return rows.all()
+
+
+class KnownGroupRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, chat_id: int) -> KnownGroup | None:
+        return await self._s.get(KnownGroup, chat_id)
+
+    def add(self, group: KnownGroup) -> None:
+        self._s.add(group)
+
+
+class UserSettingsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, telegram_id: int) -> UserSettings | None:
+        return await self._s.get(UserSettings, telegram_id)
+
+    def add(self, settings: UserSettings) -> None:
+        self._s.add(settings)

@@ -1,0 +1,61 @@
+"""Unit of work: one session, its repositories, and the only place that commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import (
+    AccessRequestRepository,
+    AuditRepository,
+    InvitationRepository,
+    KnownGroupRepository,
+    PersonRepository,
+    SchoolRepository,
+    UserSettingsRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.schools = SchoolRepository(session)
+        self.people = PersonRepository(session)
+        self.invitations = InvitationRepository(session)
+        self.access_requests = AccessRequestRepository(session)
+        self.audit = AuditRepository(session)
+        self.groups = KnownGroupRepository(session)
+        self.settings = UserSettingsRepository(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    """Opens a fresh unit of work: `async with factory() as uow: ...`."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = session_factory
+
+    def __call__(self) -> _Scope:
+        return _Scope(self._sessions())
+
+
+class _Scope:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> UnitOfWork:
+        return UnitOfWork(self._session)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._session.close()
