@@ -1,0 +1,45 @@
+"""A fake Telegram Bot API server for end-to-end tests of the bot.
+
+Typical journey test::
+
+    async with FakeTelegram() as fake:
+        bot = Bot(fake.token, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url)))
+        user = fake.world.add_user(1001, "Анна")
+        fake.enqueue(fake.message_update(user, "/start"))  # the bot polls getUpdates
+        await fake.wait_until(lambda: fake.bot_messages(user.id))
+        fake.enqueue(fake.press(user, fake.last_bot_message(user.id), "Далее"))
+"""
+
+from .html_check import ParsedText, ParseError, parse_html, utf16_len
+from .limits import RateLimits
+from .server import ApiError, Call, FakeTelegram, Violation
+from .world import (
+    Button,
+    CallbackQuery,
+    Chat,
+    ForumTopic,
+    SentMessage,
+    StoredFile,
+    User,
+    World,
+)
+
+__all__ = [
+    "ApiError",
+    "Button",
+    "Call",
+    "CallbackQuery",
+    "Chat",
+    "FakeTelegram",
+    "ForumTopic",
+    "ParseError",
+    "ParsedText",
+    "RateLimits",
+    "SentMessage",
+    "StoredFile",
+    "User",
+    "Violation",
+    "World",
+    "parse_html",
+    "utf16_len",
+]

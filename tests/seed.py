@@ -1,0 +1,34 @@
+"""Data set up directly through the services, for journeys that start further along."""
+
+from __future__ import annotations
+
+from bot.app import App
+from services import invitations, schools_import
+from storage.models import Role
+
+SCHOOLS = [
+    ("МБОУ «СОШ № 1»", "Хоринский район"),
+    ("МАОУ Гимназия № 5", "Центральный округ"),
+    ("МБОУ Лицей № 12", "Центральный округ"),
+]
+
+
+async def schools(app: App, names: list[tuple[str, str]] | None = None) -> None:
+    rows = [
+        schools_import.SchoolRow(line=number, name=name, district=district)
+        for number, (name, district) in enumerate(names or SCHOOLS, start=2)
+    ]
+    async with app.uow_factory() as uow:
+        await schools_import.import_schools(uow, schools_import.ParsedFile(rows=rows), None, _now(app))
+
+
+async def invitation(app: App, school_name: str, role: Role = Role.COORDINATOR, ttl_days: int = 30) -> str:
+    async with app.uow_factory() as uow:
+        school = await uow.schools.by_name(school_name)
+        assert school is not None, school_name
+        issued = await invitations.issue(uow, [school], role, None, _now(app), ttl_days)
+    return issued[0].code
+
+
+def _now(app: App):  # noqa: ANN202 - the clock the bot was built with
+    return app.dispatcher["clock"].now()

@@ -1,0 +1,375 @@
+"""The fake Telegram server, driven by a real aiogram Bot over HTTP."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.filters import CommandStart
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    Message,
+)
+
+from tests.fake_telegram import FakeTelegram, RateLimits, User
+
+MB = 1024 * 1024
+
+
+class ManualClock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def fake(clock: ManualClock) -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(clock=clock, limits=RateLimits()) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+    bot = Bot(fake.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+def user(fake: FakeTelegram) -> User:
+    return fake.world.add_user(1001, "Анна", username="anna", started=True)
+
+
+def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data)] for text, data in pairs
+        ]
+    )
+
+
+async def test_get_me(fake: FakeTelegram, bot: Bot) -> None:
+    me = await bot.get_me()
+
+    assert me.id == 123456789
+    assert me.is_bot
+    assert me.username == "coord_test_bot"
+    assert fake.calls_of("getMe")[0].status == 200
+
+
+async def test_send_message_stores_plain_text_and_entities(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    html = '<b>Отчёт</b> &amp; <a href="https://example.org/?a=1&amp;b=2">ссылка</a> &#x1F600;'
+
+    sent = await bot.send_message(user.id, html)
+
+    stored = fake.last_bot_message(user.id)
+    assert stored.text == "Отчёт & ссылка 😀"
+    assert stored.html == html
+    assert sent.text == stored.text
+    assert sent.entities is not None
+    assert sent.entities[1].url == "https://example.org/?a=1&b=2"
+    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [
+        ("bold", 0, 5),
+        ("text_link", 8, 6),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "description"),
+    [
+        ("Hello<div>x</div>", 'Unsupported start tag "div" at byte offset 5'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("Tom & Jerry", 'Unescaped "&" at byte offset 4'),
+        ("<a>link</a>", 'Tag "a" must have non-empty attribute "href" at byte offset 0'),
+        ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("Ё<u>x</ins>", 'Unmatched end tag at byte offset 6, expected "</u>", found "</ins>"'),
+    ],
+)
+async def test_invalid_html_is_rejected_like_telegram(
+    fake: FakeTelegram, bot: Bot, user: User, html: str, description: str
+) -> None:
+    with pytest.raises(TelegramBadRequest) as error:
+        await bot.send_message(user.id, html)
+
+    assert error.value.message == f"Bad Request: can't parse entities: {description}"
+    assert fake.bot_messages(user.id) == []
+    assert fake.calls_of("sendMessage")[-1].status == 400
+
+
+async def test_text_without_parse_mode_is_taken_as_is(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    await bot.send_message(user.id, "1 < 2 & <div>", parse_mode=None)
+
+    assert fake.last_bot_message(user.id).text == "1 < 2 & <div>"
+
+
+async def test_text_length_is_counted_on_plain_text_in_utf16(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    await bot.send_message(user.id, "x" * 4096)
+    markup_heavy = "<b>" + "&lt;" * 4000 + "</b>" + "y" * 96
+    await bot.send_message(user.id, markup_heavy)
+
+    for too_long in ["x" * 4097, "😀" * 2049]:  # the emoji take two UTF-16 units each
+        with pytest.raises(TelegramBadRequest, match="message is too long"):
+            await bot.send_message(user.id, too_long)
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(user.id, "<b> </b>")
+
+    texts = [m.text for m in fake.bot_messages(user.id)]
+    assert texts == ["x" * 4096, "<" * 4000 + "y" * 96]
+
+
+async def test_callback_data_is_limited_to_64_utf8_bytes(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    await bot.send_message(user.id, "ok", reply_markup=keyboard(("Да", "d" * 64)))
+
+    for data in ["d" * 65, "я" * 33]:
+        with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+            await bot.send_message(user.id, "bad", reply_markup=keyboard(("Да", data)))
+    with pytest.raises(TelegramBadRequest, match="Text buttons are unallowed"):
+        await bot.send_message(user.id, "bad", reply_markup=keyboard(("Да", "")))
+
+    assert [m.text for m in fake.bot_messages(user.id)] == ["ok"]
+    assert fake.last_bot_message(user.id).button("Да").callback_data == "d" * 64
+
+
+async def test_callback_query_can_be_answered_once(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    await bot.send_message(user.id, "Подтвердить?", reply_markup=keyboard(("Да", "yes")))
+    update = fake.press(user, fake.last_bot_message(user.id), "Да")
+    query_id = update["callback_query"]["id"]
+
+    await bot.answer_callback_query(query_id, text="Готово", show_alert=True)
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query(query_id)
+
+    query = fake.callback_query(query_id)
+    assert (query.answered, query.answer_text, query.show_alert) == (True, "Готово", True)
+    assert query.answer_count == 2
+    with pytest.raises(AssertionError, match="no button"):
+        fake.callback_update(user, fake.last_bot_message(user.id), "forged")
+
+
+async def test_edit_checks_existence_and_changes(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    sent = await bot.send_message(user.id, "<i>v1</i>", reply_markup=keyboard(("Далее", "next")))
+
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            text="<i>v1</i>",
+            chat_id=user.id,
+            message_id=sent.message_id,
+            reply_markup=keyboard(("Далее", "next")),
+        )
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await bot.edit_message_text(text="v2", chat_id=user.id, message_id=999)
+    await bot.edit_message_text(text="v2", chat_id=user.id, message_id=sent.message_id)
+
+    stored = fake.message(user.id, sent.message_id)
+    assert (stored.text, stored.edited, stored.reply_markup) == ("v2", 1, None)
+    with pytest.raises(TelegramBadRequest, match="message to delete not found"):
+        await bot.delete_message(user.id, 999)
+
+
+async def test_global_rate_limit_and_retry_after_violations(
+    fake: FakeTelegram, bot: Bot, clock: ManualClock
+) -> None:
+    users = [fake.world.add_user(2000 + i, f"U{i}", started=True) for i in range(31)]
+    for member in users[:30]:
+        await bot.send_message(member.id, "hi")
+
+    with pytest.raises(TelegramRetryAfter) as error:
+        await bot.send_message(users[30].id, "hi")
+    assert error.value.retry_after >= 1
+    assert fake.retry_after_violations == []
+
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(users[30].id, "too early")
+    assert [(v.method, v.chat_id) for v in fake.retry_after_violations] == [
+        ("sendMessage", users[30].id)
+    ]
+
+    clock.advance(error.value.retry_after)
+    await bot.send_message(users[30].id, "after waiting")
+    assert len(fake.retry_after_violations) == 1
+    assert fake.last_bot_message(users[30].id).text == "after waiting"
+
+
+async def test_private_chat_burst_then_one_per_second(
+    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+) -> None:
+    for n in range(3):
+        await bot.send_message(user.id, f"burst {n}")
+    with pytest.raises(TelegramRetryAfter) as error:
+        await bot.send_message(user.id, "one too many")
+    assert error.value.retry_after == 1
+
+    clock.advance(1)
+    await bot.send_message(user.id, "refilled")
+    assert len(fake.bot_messages(user.id)) == 4
+
+
+async def test_forbidden_chats(fake: FakeTelegram, bot: Bot) -> None:
+    blocked = fake.world.add_user(3001, "Blocked", started=True, blocked_bot=True)
+    stranger = fake.world.add_user(3002, "Stranger")
+    group = fake.world.add_group(-1001, "Школа", bot_status="left")
+
+    with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
+        await bot.send_message(blocked.id, "hi")
+    with pytest.raises(TelegramForbiddenError, match="bot can't initiate conversation"):
+        await bot.send_message(stranger.id, "hi")
+    with pytest.raises(TelegramForbiddenError, match="not a member of the supergroup chat"):
+        await bot.send_message(group.id, "hi")
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_message(424242, "hi")
+
+    fake.message_update(stranger, "/start")
+    await bot.send_message(stranger.id, "now allowed")
+    assert fake.last_bot_message(stranger.id).text == "now allowed"
+
+
+async def test_files_upload_download_and_size_limit(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    big = fake.world.add_file("big.pdf", b"%PDF-1.4", size=30 * MB)
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(big.file_id)
+
+    sent = await bot.send_document(
+        user.id,
+        BufferedInputFile(b"plan contents", filename="plan.docx"),
+        caption="<b>План</b>",
+    )
+    assert sent.document is not None
+    file = await bot.get_file(sent.document.file_id)
+    assert file.file_path is not None
+    downloaded = await bot.download_file(file.file_path)
+    assert downloaded is not None
+    assert downloaded.read() == b"plan contents"
+    assert fake.last_bot_message(user.id).caption == "План"
+
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        await bot.send_document(user.id, big.file_id, caption="c" * 1025)
+    album = await bot.send_media_group(
+        user.id,
+        [
+            InputMediaDocument(media=big.file_id),
+            InputMediaDocument(media=BufferedInputFile(b"second", filename="b.txt")),
+        ],
+    )
+    assert len({m.media_group_id for m in album}) == 1
+    assert len(fake.bot_messages(user.id)) == 3
+
+
+async def test_get_updates_round_trip(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    first = fake.message_update(user, "/start@coord_test_bot hello")
+    fake.enqueue(first)
+
+    updates = await bot.get_updates(timeout=1)
+    assert [u.update_id for u in updates] == [first["update_id"]]
+    message = updates[0].message
+    assert message is not None and message.text == "/start@coord_test_bot hello"
+    assert [(e.type, e.length) for e in message.entities or []] == [("bot_command", 21)]
+
+    poll = asyncio.create_task(bot.get_updates(offset=first["update_id"] + 1, timeout=5))
+    await asyncio.sleep(0.05)
+    assert fake.pending_updates == []
+    second = fake.callback_update(
+        user, fake.world.message(user.id, 1) or message, "x", check_button=False
+    )
+    fake.enqueue(second)
+    updates = await asyncio.wait_for(poll, 2)
+    assert [u.update_id for u in updates] == [second["update_id"]]
+    assert updates[0].callback_query is not None
+    assert updates[0].callback_query.data == "x"
+
+
+async def test_dispatcher_polling_journey(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    dispatcher = Dispatcher()
+
+    @dispatcher.message(CommandStart())
+    async def start(message: Message) -> None:
+        await message.answer(f"Привет, <b>{message.from_user.first_name}</b>!")  # type: ignore[union-attr]
+
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot, handle_signals=False, polling_timeout=1, close_bot_session=False
+        )
+    )
+    try:
+        fake.enqueue(fake.message_update(user, "/start"))
+        await fake.wait_until(lambda: fake.bot_messages(user.id))
+    finally:
+        await dispatcher.stop_polling()
+        await polling
+
+    assert fake.last_bot_message(user.id).text == "Привет, Анна!"
+
+
+async def test_fail_next_injects_server_error(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    fake.fail_next("sendMessage", status=500)
+
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(user.id, "lost")
+    await bot.send_message(user.id, "delivered")
+
+    assert [c.status for c in fake.calls_of("sendMessage")] == [500, 200]
+    assert [m.text for m in fake.bot_messages(user.id)] == ["delivered"]
+
+
+async def test_wire_format_for_other_clients(fake: FakeTelegram, user: User) -> None:
+    base = f"{fake.base_url}/bot{fake.token}"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{base}/noSuchMethod") as response:
+            assert response.status == 404
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found",
+            }
+        async with http.post(
+            f"{base}/sendMessage", json={"chat_id": user.id, "text": "json"}
+        ) as response:
+            assert (await response.json())["result"]["text"] == "json"
+        async with http.get(
+            f"{base}/sendMessage", params={"chat_id": user.id, "text": "query"}
+        ) as response:
+            assert response.status == 200
+        async with http.post(f"{fake.base_url}/bot1:wrong/getMe") as response:
+            assert response.status == 401
+
+    assert [m.text for m in fake.bot_messages(user.id)] == ["json", "query"]
