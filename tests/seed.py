@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.app import App
 from services import invitations, schools_import
 from storage.models import Role
@@ -19,10 +21,14 @@ async def schools(app: App, names: list[tuple[str, str]] | None = None) -> None:
         for number, (name, district) in enumerate(names or SCHOOLS, start=2)
     ]
     async with app.uow_factory() as uow:
-        await schools_import.import_schools(uow, schools_import.ParsedFile(rows=rows), None, _now(app))
+        await schools_import.import_schools(
+            uow, schools_import.ParsedFile(rows=rows), None, _now(app)
+        )
 
 
-async def invitation(app: App, school_name: str, role: Role = Role.COORDINATOR, ttl_days: int = 30) -> str:
+async def invitation(
+    app: App, school_name: str, role: Role = Role.COORDINATOR, ttl_days: int = 30
+) -> str:
     async with app.uow_factory() as uow:
         school = await uow.schools.by_name(school_name)
         assert school is not None, school_name
@@ -30,5 +36,7 @@ async def invitation(app: App, school_name: str, role: Role = Role.COORDINATOR, 
     return issued[0].code
 
 
-def _now(app: App):  # noqa: ANN202 - the clock the bot was built with
-    return app.dispatcher["clock"].now()
+def _now(app: App) -> datetime:
+    """The clock the bot was built with."""
+    now: datetime = app.dispatcher["clock"].now()
+    return now

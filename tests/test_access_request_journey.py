@@ -87,7 +87,9 @@ async def test_non_staff_press_on_card_is_refused_and_changes_nothing(bot, peopl
     card = bot.fake.last_bot_message(STAFF_CHAT_ID)
 
     # A modified client can send any callback data from any chat.
-    update = bot.fake.callback_update(intruder.user, card, _data(card, "Одобрить"), check_button=False)
+    update = bot.fake.callback_update(
+        intruder.user, card, _data(card, "Одобрить"), check_button=False
+    )
     await bot.feed(update)
     answer = bot.fake.callback_query(update["callback_query"]["id"])
     assert answer.show_alert and "только сотрудники" in answer.answer_text
