@@ -12,6 +12,7 @@ def setup(staff_chat_id: int | None) -> Router:
         groups.setup(staff_chat_id),
         common.setup(),
         admin.setup(),
+        fallback.commands_in_dialog(),
         onboarding.setup(),
         access.setup(),
         fallback.setup(),

@@ -13,14 +13,18 @@ from handlers.menu import show_menu
 from services.roles import Roles
 
 
-async def in_dialog(message: Message, state: FSMContext) -> None:
-    if message.text and message.text.startswith("/"):
-        await message.answer(
-            _(
-                "Сейчас идёт заполнение анкеты. Ответьте на вопрос ниже или наберите /cancel, чтобы выйти."
-            )
+async def command_in_dialog(message: Message, state: FSMContext) -> None:
+    """A command the dialog does not know must not be taken as the answer to its question."""
+    await message.answer(
+        _(
+            "Сейчас идёт заполнение анкеты. Ответьте на вопрос ниже или наберите /cancel, чтобы выйти."
         )
-    elif message.text is None:
+    )
+    await ask_again(message, state)
+
+
+async def in_dialog(message: Message, state: FSMContext) -> None:
+    if message.text is None:
         await message.answer(_("Здесь нужен ответ текстом."))
     else:
         await message.answer(_("Не понял ответ."))
@@ -47,6 +51,18 @@ async def stale_button(query: CallbackQuery) -> None:
     await query.answer(
         _("Эта кнопка уже не действует. Откройте меню заново: /start."), show_alert=True
     )
+
+
+def commands_in_dialog() -> Router:
+    """Registered before the dialogs: any command but /start mid-form is not an answer."""
+    router = Router(name="commands-in-dialog")
+    router.message.register(
+        command_in_dialog,
+        F.chat.type == "private",
+        ~StateFilter(None),
+        F.text.regexp(r"^/(?!start(?:\s|@|$))"),
+    )
+    return router
 
 
 def setup() -> Router:
