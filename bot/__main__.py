@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import MissingTokenError, create_app, create_i18n
 from bot.config import Settings
 from bot.logs import setup_logging
-from storage import migrate
 
 EXIT_CONFIG = 2
 NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."
@@ -51,34 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings()
     setup_logging(settings.log_level)
     command = args.command or "run"
-    try:
-        if command in ("run", "invite") and settings.bot_token is None:
-            raise MissingTokenError
-        migrate.upgrade(settings.database_url)
-        if command == "migrate":
-            return 0
-        if command == "import-schools":
-            from bot.cli import import_schools
-
-            try:
-                data = args.file.read_bytes()
-            except OSError as error:
-                print(f"{args.file}: {error.strerror}", file=sys.stderr)
-                return 1
-            return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
-        if command == "invite":
-            from bot.cli import invite
-
-            return asyncio.run(invite(settings, args.role, args.school, args.all))
-        from bot.runner import run
-
-        asyncio.run(run(create_app(settings)))
-        return 0
-    except MissingTokenError:
+    if command in ("run", "invite") and settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
+    # Imported only now, so that a configuration error is reported before the heavy imports.
+    from bot import cli
+
+    try:
+        return cli.execute(command, args, settings)
     except KeyboardInterrupt:
-        logging.getLogger(__name__).info("stopped")
         return 0
 
 

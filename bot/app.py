@@ -15,7 +15,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import handlers
-from bot.config import Settings
+from bot.config import MissingTokenError, Settings
 from bot.middlewares import (
     ContextMiddleware,
     HandlerNameMiddleware,
@@ -30,11 +30,6 @@ from services.clock import Clock, SystemClock
 from storage.db import create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
-
-
-class MissingTokenError(RuntimeError):
-    """BOT_TOKEN is needed for anything that talks to Telegram."""
-
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "coordbot"

@@ -1,21 +1,42 @@
-"""Operator commands that work on the database (and, for links, ask Telegram the bot's name)."""
+"""Operator commands: migrate, import schools, print invitations, run the bot."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import sys
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
 
-from bot.app import create_app
+from bot.app import create_app, create_i18n
 from bot.config import Settings
+from bot.runner import run
 from handlers.render import render_plain
 from services import invitations, schools_import
 from services.clock import SystemClock
 from services.schools import Lookup, lookup
+from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.models import Role
 from storage.uow import UnitOfWorkFactory
+
+
+def execute(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    migrate.upgrade(settings.database_url)
+    if command == "migrate":
+        return 0
+    if command == "import-schools":
+        try:
+            data = args.file.read_bytes()
+        except OSError as error:
+            print(f"{args.file}: {error.strerror}", file=sys.stderr)
+            return 1
+        return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
+    if command == "invite":
+        return asyncio.run(invite(settings, args.role, args.school, args.all))
+    asyncio.run(run(create_app(settings)))
+    return 0
 
 
 async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n) -> int:

@@ -10,11 +10,15 @@ from handlers.menu import publish_commands
 log = logging.getLogger(__name__)
 
 
+async def publish_commands_for(app: App) -> None:
+    await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id)
+
+
 async def run(app: App) -> None:
     try:
         me = await app.bot.me()
         log.info("started as @%s (id %s)", me.username, me.id)
-        await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id)
+        await publish_commands_for(app)
         await app.dispatcher.start_polling(
             app.bot,
             allowed_updates=app.dispatcher.resolve_used_update_types(),

@@ -129,7 +129,8 @@ class Window(_Definition):
             raise ValueError("give either start and end, or opened_by_staff = true, not both")
         if not self.opened_by_staff and (self.start is None or self.end is None):
             raise ValueError("give both start and end, or opened_by_staff = true")
-        self.yearly  # noqa: B018 -- builds the YearlyWindow so its own checks run at load
+        if self.start is not None and self.end is not None:
+            YearlyWindow(self.start, self.end)  # its own checks, at load time
         return self
 
     @property
@@ -392,5 +393,8 @@ def load_preset(name: str) -> Programme:
     path = preset_path(name)
     programme = load_programme(path)
     if programme.id != name:
-        raise ProgrammeError(path, [f"{path}:1: id {programme.id!r} differs from the file name"])
+        line = _key_lines(path.read_text(encoding="utf-8").splitlines()).get(("id",))
+        raise ProgrammeError(
+            path, [f"{path}:{line}: id: {programme.id!r} differs from the file name {name!r}"]
+        )
     return programme

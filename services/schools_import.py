@@ -137,6 +137,8 @@ def parse(data: bytes, filename: str) -> ParsedFile:
     if not table:
         raise SchoolFileError(FileProblem.EMPTY)
     columns = _column_map(table[0][1])
+    if len(table) == 1:
+        raise SchoolFileError(FileProblem.EMPTY)
     parsed = ParsedFile()
     seen: dict[str, int] = {}
     for line, values in table[1:]:
