@@ -39,4 +39,4 @@ lint: $(BIN)/.dev  ## ruff
 extract: $(BIN)/.runtime  ## refresh locales/coordbot.pot and the catalogues from the code
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k lazy_gettext --no-location --sort-output \
 		--project coordbot -o locales/coordbot.pot .
-	$(BIN)/pybabel update -i locales/coordbot.pot -d locales -D coordbot --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/coordbot.pot -d locales -D coordbot --no-fuzzy-matching --ignore-obsolete

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.logs import setup_logging
+from services.programmes import ProgrammeError, load_preset
 
 EXIT_CONFIG = 2
 NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."
@@ -50,11 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("run", "invite") and settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
+    try:
+        programme = load_preset(settings.programme)
+    except ProgrammeError as error:
+        print(f"PROGRAMME={settings.programme}: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     # Imported only now, so that a configuration error is reported before the heavy imports.
     from bot import cli
 
     try:
-        return cli.execute(command, args, settings)
+        return cli.execute(command, args, settings, programme)
     except KeyboardInterrupt:
         return 0
 

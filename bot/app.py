@@ -27,6 +27,7 @@ from bot.telegram_retry import RetryMiddleware
 from handlers.errors import on_error
 from services import languages, people
 from services.clock import Clock, SystemClock
+from services.programmes import Programme
 from storage.db import create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
@@ -65,13 +66,14 @@ class App:
     dispatcher: Dispatcher
     i18n: I18n
     staff: StaffDirectory
+    programme: Programme
 
     async def close(self) -> None:
         await self.bot.session.close()
         await self.engine.dispose()
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> App:
+def create_app(settings: Settings, programme: Programme, clock: Clock | None = None) -> App:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     uow_factory = UnitOfWorkFactory(session_factory)
@@ -89,6 +91,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> App:
         storage=DatabaseStorage(session_factory),
         events_isolation=SimpleEventIsolation(),
         settings=settings,
+        programme=programme,
         clock=clock or SystemClock(),
         staff=staff,
         staff_chat_id=settings.staff_chat_id,
@@ -103,4 +106,4 @@ def create_app(settings: Settings, clock: Clock | None = None) -> App:
         observer.middleware(HandlerNameMiddleware())
     dispatcher.errors.register(on_error)
     dispatcher.include_router(handlers.setup(settings.staff_chat_id))
-    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff)
+    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programme)

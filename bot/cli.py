@@ -15,6 +15,7 @@ from bot.runner import run
 from handlers.render import render_plain
 from services import invitations, schools_import
 from services.clock import SystemClock
+from services.programmes import Programme
 from services.schools import Lookup, lookup
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -22,7 +23,9 @@ from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 
 
-def execute(command: str, args: argparse.Namespace, settings: Settings) -> int:
+def execute(
+    command: str, args: argparse.Namespace, settings: Settings, programme: Programme
+) -> int:
     migrate.upgrade(settings.database_url)
     if command == "migrate":
         return 0
@@ -34,8 +37,8 @@ def execute(command: str, args: argparse.Namespace, settings: Settings) -> int:
             return 1
         return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
     if command == "invite":
-        return asyncio.run(invite(settings, args.role, args.school, args.all))
-    asyncio.run(run(create_app(settings)))
+        return asyncio.run(invite(settings, programme, args.role, args.school, args.all))
+    asyncio.run(run(create_app(settings, programme)))
     return 0
 
 
@@ -58,8 +61,10 @@ async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n
     return 0
 
 
-async def invite(settings: Settings, role_name: str, school: str | None, every: bool) -> int:
-    app = create_app(settings)
+async def invite(
+    settings: Settings, programme: Programme, role_name: str, school: str | None, every: bool
+) -> int:
+    app = create_app(settings, programme)
     try:
         username = (await app.bot.me()).username or ""
         async with app.uow_factory() as uow:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.app import App, create_app
 from bot.config import Settings
+from services.programmes import load_preset
 from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
 STAFF_CHAT_ID = -1001000000001
@@ -52,7 +53,7 @@ class BotUnderTest:
         self.app: App | None = None
 
     async def start(self) -> None:
-        self.app = create_app(self.settings, clock=self.clock)
+        self.app = create_app(self.settings, load_preset(self.settings.programme), clock=self.clock)
 
     async def stop(self) -> None:
         if self.app is not None:

@@ -50,6 +50,13 @@ async def test_without_token_one_clear_line_and_exit_code_2(tmp_path: Path) -> N
     assert "Traceback" not in err
 
 
+async def test_unknown_programme_stops_the_bot_with_exit_code_2(tmp_path: Path) -> None:
+    code, _, err = await _run(tmp_path, BOT_TOKEN=TOKEN, PROGRAMME="atlantis")
+    assert code == 2
+    assert "no preset 'atlantis'; presets: krasnodar-digital" in err
+    assert "Traceback" not in err
+
+
 async def test_import_schools_csv_then_xlsx_updates_by_name(tmp_path: Path) -> None:
     csv_file = tmp_path / "schools.csv"
     csv_file.write_text(
