@@ -45,6 +45,7 @@ class ContextMiddleware(BaseMiddleware):
             data["person"] = person
             data["roles"] = roles_of(person, staff=is_staff, admin=is_admin)
             data["language"] = language
+            data["deps"] = data  # for code that asks a dialog's question again on its own
             return await handler(event, data)
 
 

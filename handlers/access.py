@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.staff import StaffDirectory
-from handlers.dialogs import nav_keyboard, nav_row, question
+from handlers.dialogs import Deps, nav_keyboard, nav_row, question
 from handlers.errors import explain_invalid
 from handlers.menu import BUTTON_REQUEST_ACCESS, CDAccessStart, menu_keyboard, show_menu
 from handlers.onboarding import CDConsent, consent_keyboard
@@ -84,7 +84,7 @@ async def begin_from_button(
 
 
 @question(AccessForm.consent)
-async def _ask_consent(message: Message, state: FSMContext) -> None:
+async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(render("consent.html.j2"), reply_markup=consent_keyboard("access"))
 
 
@@ -99,7 +99,7 @@ async def on_consent(query: CallbackQuery, state: FSMContext, clock: Clock) -> N
 
 
 @question(AccessForm.school_search, back=AccessForm.consent)
-async def _ask_school(message: Message, state: FSMContext) -> None:
+async def _ask_school(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _(
             "Шаг 1 из 4. Напишите несколько букв из названия вашей школы или района — я найду её в списке."
@@ -194,7 +194,7 @@ async def on_missing(query: CallbackQuery, state: FSMContext) -> None:
 
 
 @question(AccessForm.school_name, back=AccessForm.school_search)
-async def _ask_school_name(message: Message, state: FSMContext) -> None:
+async def _ask_school_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _("Шаг 1 из 4. Напишите полное название школы, как в уставе."), reply_markup=nav_keyboard()
     )
@@ -213,7 +213,7 @@ async def on_school_name(message: Message, state: FSMContext) -> None:
 
 
 @question(AccessForm.full_name, back=AccessForm.school_search)
-async def _ask_full_name(message: Message, state: FSMContext) -> None:
+async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _("Шаг 2 из 4. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
     )
@@ -232,7 +232,7 @@ async def on_full_name(message: Message, state: FSMContext) -> None:
 
 
 @question(AccessForm.position, back=AccessForm.full_name)
-async def _ask_position(message: Message, state: FSMContext) -> None:
+async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(_("Шаг 3 из 4. Ваша должность."), reply_markup=nav_keyboard())
 
 
@@ -249,7 +249,7 @@ async def on_position(message: Message, state: FSMContext) -> None:
 
 
 @question(AccessForm.contact, back=AccessForm.position)
-async def _ask_contact(message: Message, state: FSMContext) -> None:
+async def _ask_contact(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _("Шаг 4 из 4. Телефон или e-mail, по которому с вами можно связаться."),
         reply_markup=nav_keyboard(),

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import CDNav, ask_again, go_back
+from handlers.dialogs import CDNav, Deps, ask_again, go_back
 from handlers.menu import BUTTON_HELP, BUTTON_LANGUAGE, BUTTON_PROFILE, show_menu
 from handlers.render import render
 from services import languages
@@ -28,12 +28,12 @@ def _is_staff_chat(message: Message, staff_chat_id: int | None) -> bool:
 
 
 async def cmd_help(
-    message: Message, roles: Roles, state: FSMContext, staff_chat_id: int | None
+    message: Message, roles: Roles, state: FSMContext, staff_chat_id: int | None, deps: Deps
 ) -> None:
     in_staff_chat = _is_staff_chat(message, staff_chat_id)
     await message.answer(render("help.html.j2", roles=roles, in_staff_chat=in_staff_chat))
     if message.chat.type == "private":
-        await ask_again(message, state)
+        await ask_again(message, state, deps)
 
 
 async def cmd_cancel(message: Message, state: FSMContext, roles: Roles) -> None:
@@ -75,6 +75,7 @@ async def on_language(
     i18n: I18n,
     roles: Roles,
     state: FSMContext,
+    deps: Deps,
 ) -> None:
     if callback_data.code not in languages.SUPPORTED:
         await query.answer(_("Такого языка нет."), show_alert=True)
@@ -87,11 +88,11 @@ async def on_language(
             if await state.get_state() is None:
                 await show_menu(query.message, roles, intro=_("Готово. Меню обновлено."))
             else:
-                await ask_again(query.message, state)
+                await ask_again(query.message, state, deps)
 
 
 async def on_nav(
-    query: CallbackQuery, callback_data: CDNav, state: FSMContext, roles: Roles
+    query: CallbackQuery, callback_data: CDNav, state: FSMContext, roles: Roles, deps: Deps
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or await state.get_state() is None:
@@ -99,7 +100,7 @@ async def on_nav(
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    if callback_data.action == "back" and await go_back(message, state):
+    if callback_data.action == "back" and await go_back(message, state, deps):
         return
     await state.clear()
     await show_menu(message, roles, intro=_("Отменено. Вы в главном меню."))

@@ -6,7 +6,8 @@ text was asked, a command mid-form) and a resumed dialog can put the same questi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -14,7 +15,9 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-Ask = Callable[[Message, FSMContext], Awaitable[None]]
+Deps = Mapping[str, Any]
+"""What aiogram injected into the handler (unit of work, programme, clock...), passed along."""
+Ask = Callable[[Message, FSMContext, Deps], Awaitable[None]]
 
 _QUESTIONS: dict[str, Ask] = {}
 _PREVIOUS: dict[str, State] = {}
@@ -36,22 +39,22 @@ def question(state: State, back: State | None = None) -> Callable[[Ask], Ask]:
     return register
 
 
-async def go_back(message: Message, state: FSMContext) -> bool:
+async def go_back(message: Message, state: FSMContext, deps: Deps) -> bool:
     """Return to the previous step and ask it again; False where there is no way back."""
     previous = _PREVIOUS.get(await state.get_state() or "")
     if previous is None:
         return False
     await state.set_state(previous)
-    return await ask_again(message, state)
+    return await ask_again(message, state, deps)
 
 
-async def ask_again(message: Message, state: FSMContext) -> bool:
+async def ask_again(message: Message, state: FSMContext, deps: Deps) -> bool:
     """Put the current step's question again; False if the person is not in a dialog."""
     current = await state.get_state()
     ask = _QUESTIONS.get(current or "")
     if ask is None:
         return False
-    await ask(message, state)
+    await ask(message, state, deps)
     return True
 
 

@@ -8,27 +8,27 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import ask_again
+from handlers.dialogs import Deps, ask_again
 from handlers.menu import show_menu
 from services.roles import Roles
 
 
-async def command_in_dialog(message: Message, state: FSMContext) -> None:
+async def command_in_dialog(message: Message, state: FSMContext, deps: Deps) -> None:
     """A command the dialog does not know must not be taken as the answer to its question."""
     await message.answer(
         _(
             "Сейчас идёт заполнение анкеты. Ответьте на вопрос ниже или наберите /cancel, чтобы выйти."
         )
     )
-    await ask_again(message, state)
+    await ask_again(message, state, deps)
 
 
-async def in_dialog(message: Message, state: FSMContext) -> None:
+async def in_dialog(message: Message, state: FSMContext, deps: Deps) -> None:
     if message.text is None:
         await message.answer(_("Здесь нужен ответ текстом."))
     else:
         await message.answer(_("Не понял ответ."))
-    await ask_again(message, state)
+    await ask_again(message, state, deps)
 
 
 async def outside_dialog(message: Message, roles: Roles) -> None:

@@ -12,7 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import nav_keyboard, nav_row, question
+from handlers.dialogs import Deps, nav_keyboard, nav_row, question
 from handlers.errors import explain_invalid
 from handlers.menu import request_access_keyboard, show_menu
 from handlers.render import render
@@ -93,7 +93,7 @@ async def start_with_code(
 
 
 @question(Onboarding.consent)
-async def _ask_consent(message: Message, state: FSMContext) -> None:
+async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     data = await state.get_data()
     await message.answer(
         render("invite_greeting.html.j2", school=data["school"], role=data["role"]),
@@ -112,7 +112,7 @@ async def on_consent(query: CallbackQuery, state: FSMContext, clock: Clock) -> N
 
 
 @question(Onboarding.full_name, back=Onboarding.consent)
-async def _ask_full_name(message: Message, state: FSMContext) -> None:
+async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _("Шаг 1 из 2. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
     )
@@ -131,7 +131,7 @@ async def on_full_name(message: Message, state: FSMContext) -> None:
 
 
 @question(Onboarding.position, back=Onboarding.full_name)
-async def _ask_position(message: Message, state: FSMContext) -> None:
+async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     await message.answer(
         _("Шаг 2 из 2. Ваша должность (например: заместитель директора по УВР)."),
         reply_markup=nav_keyboard(),

@@ -206,3 +206,80 @@ class KnownGroup(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     told_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SubmissionKind(StrEnum):
+    APPLICATION = "application"
+    ANNOUNCEMENT = "announcement"
+    REPORT = "report"
+    PLAN = "plan"
+    MATERIALS = "materials"
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Submission(Base):
+    """Anything a coordinator sends the institute; a draft until it is sent."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[SubmissionKind] = mapped_column(
+        Enum(SubmissionKind, name="submission_kind", native_enum=False, length=20)
+    )
+    variant: Mapped[str] = mapped_column(String(40), default="")
+    programme: Mapped[str] = mapped_column(String(60))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        Enum(SubmissionStatus, name="submission_status", native_enum=False, length=20),
+        default=SubmissionStatus.DRAFT,
+        index=True,
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    values: Mapped[str] = mapped_column(Text, default="{}")
+    """The answers, JSON: field id to value."""
+    context: Mapped[str] = mapped_column(Text, default="{}")
+    """What the form was built from (school year, known events), JSON."""
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    late_reason: Mapped[str] = mapped_column(Text, default="")
+    event_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    school_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    school: Mapped[School] = relationship(lazy="selectin")
+    files: Mapped[list[SubmissionFile]] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="SubmissionFile.id",
+    )
+
+
+class SubmissionFile(Base):
+    """A file attached to a submission, kept as Telegram's file_id (no copy on our disk)."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    slot: Mapped[str] = mapped_column(String(60))
+    file_id: Mapped[str] = mapped_column(String(300))
+    file_unique_id: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(300))
+    mime_type: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="files")

@@ -20,6 +20,9 @@ from storage.models import (
     Person,
     Role,
     School,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
     UserSettings,
     fold,
 )
@@ -201,3 +204,104 @@ class UserSettingsRepository:
 
     def add(self, settings: UserSettings) -> None:
         self._s.add(settings)
+
+
+class SubmissionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def add(self, submission: Submission) -> None:
+        self._s.add(submission)
+
+    async def get(self, submission_id: int) -> Submission | None:
+        return await self._s.get(Submission, submission_id)
+
+    async def delete(self, submission: Submission) -> None:
+        await self._s.delete(submission)
+
+    async def by_id_of_author(self, submission_id: int, author_id: int) -> Submission | None:
+        return await self._s.scalar(
+            select(Submission).where(
+                Submission.id == submission_id, Submission.author_id == author_id
+            )
+        )
+
+    async def draft_by_id(self, submission_id: int, author_id: int) -> Submission | None:
+        return await self._s.scalar(
+            select(Submission).where(
+                Submission.id == submission_id,
+                Submission.author_id == author_id,
+                Submission.status == SubmissionStatus.DRAFT,
+            )
+        )
+
+    async def draft_of(
+        self, author_id: int, school_id: int, kind: SubmissionKind, variant: str
+    ) -> Submission | None:
+        return await self._s.scalar(
+            select(Submission)
+            .where(
+                Submission.author_id == author_id,
+                Submission.school_id == school_id,
+                Submission.kind == kind,
+                Submission.variant == variant,
+                Submission.status == SubmissionStatus.DRAFT,
+            )
+            .order_by(Submission.id.desc())
+            .limit(1)
+        )
+
+    async def sent_of_kind(
+        self, school_id: int, kind: SubmissionKind, school_year_of_event: int
+    ) -> Sequence[Submission]:
+        """Sent (not draft) submissions of a kind whose school year is the given one."""
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(
+                Submission.school_id == school_id,
+                Submission.kind == kind,
+                Submission.status != SubmissionStatus.DRAFT,
+                Submission.status != SubmissionStatus.REJECTED,
+                Submission.school_year == school_year_of_event,
+            )
+            .order_by(Submission.event_at, Submission.id)
+        )
+        return rows.all()
+
+    async def mark_sent(
+        self,
+        submission_id: int,
+        now: datetime,
+        *,
+        late: bool,
+        late_reason: str,
+        event_at: datetime | None,
+        school_year: int | None,
+    ) -> bool:
+        """Draft to sent in one conditional UPDATE: a double tap sends once."""
+        result = await self._s.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == SubmissionStatus.DRAFT)
+            .values(
+                status=SubmissionStatus.SENT,
+                sent_at=now,
+                updated_at=now,
+                late=late,
+                late_reason=late_reason,
+                event_at=event_at,
+                school_year=school_year,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def of_schools(
+        self, school_ids: Sequence[int], offset: int, limit: int
+    ) -> tuple[Sequence[Submission], int]:
+        query = select(Submission).where(Submission.school_id.in_(school_ids))
+        total = await self._s.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await self._s.scalars(
+            query.order_by(Submission.updated_at.desc(), Submission.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return rows.all(), int(total or 0)

@@ -13,6 +13,7 @@ from storage.repositories import (
     KnownGroupRepository,
     PersonRepository,
     SchoolRepository,
+    SubmissionRepository,
     UserSettingsRepository,
 )
 
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.groups = KnownGroupRepository(session)
         self.settings = UserSettingsRepository(session)
+        self.submissions = SubmissionRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

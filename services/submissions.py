@@ -1,0 +1,300 @@
+"""Submissions from draft to sent: answers saved as given, files, sending exactly once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services import calendar, deadlines, forms
+from services.deadlines import Timing, Verdict
+from services.files import IncomingFile
+from services.programmes import Programme
+from storage.models import Person, Submission, SubmissionFile, SubmissionKind, SubmissionStatus
+from storage.uow import UnitOfWork
+
+
+class SendOutcome(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"
+    INCOMPLETE = "incomplete"
+    NOT_YET = "not_yet"
+    NEEDS_LATE_REASON = "needs_late_reason"
+    PAST_EVENT = "past_event"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: SendOutcome
+    submission: Submission | None = None
+    missing: Sequence[str] = ()
+    timing: Timing | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    submission: Submission
+    resumed: bool
+    """An earlier draft of the same kind was found and may be continued."""
+
+
+@dataclass
+class Snapshot:
+    """A submission's answers and files, decoded, for the dialog and the preview."""
+
+    submission: Submission
+    values: dict[str, Any]
+    context: dict[str, Any]
+    files: dict[str, list[SubmissionFile]] = field(default_factory=dict)
+
+    @property
+    def file_counts(self) -> dict[str, int]:
+        return {slot: len(items) for slot, items in self.files.items()}
+
+
+def snapshot(submission: Submission) -> Snapshot:
+    files: dict[str, list[SubmissionFile]] = {}
+    for item in submission.files:
+        files.setdefault(item.slot, []).append(item)
+    return Snapshot(
+        submission, json.loads(submission.values), json.loads(submission.context), files
+    )
+
+
+def form_of(programme: Programme, snap: Snapshot) -> forms.Form:
+    submission = snap.submission
+    return forms.build(programme, submission.kind, submission.variant, snap.context)
+
+
+async def _context(
+    uow: UnitOfWork, kind: SubmissionKind, school_id: int, today_year: int
+) -> dict[str, Any]:
+    if kind is SubmissionKind.REPORT:
+        announced = await uow.submissions.sent_of_kind(
+            school_id, SubmissionKind.ANNOUNCEMENT, today_year
+        )
+        materials = await uow.submissions.sent_of_kind(
+            school_id, SubmissionKind.MATERIALS, today_year
+        )
+        return {
+            "school_year": today_year,
+            "events": [
+                {
+                    "id": item.id,
+                    "title": json.loads(item.values).get("title", ""),
+                    "at": item.event_at.isoformat() if item.event_at else None,
+                }
+                for item in announced
+            ],
+            "materials": [json.loads(item.values).get("title", "") for item in materials],
+        }
+    if kind is SubmissionKind.PLAN:
+        return {"school_year": today_year + 1}
+    return {}
+
+
+async def open_draft(
+    uow: UnitOfWork,
+    programme: Programme,
+    person: Person,
+    school_id: int,
+    kind: SubmissionKind,
+    variant: str,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Draft:
+    """The person's draft of this kind for the school, or a new one prefilled from the records."""
+    existing = await uow.submissions.draft_of(person.id, school_id, kind, variant)
+    if existing is not None:
+        return Draft(existing, resumed=True)
+    school = await uow.schools.get(school_id)
+    if school is None:
+        raise LookupError(f"no school {school_id}")
+    year = deadlines.report_year(calendar.local_date(now, zone))
+    context = await _context(uow, kind, school_id, year)
+    form = forms.build(programme, kind, variant, context)
+    submission = Submission(
+        kind=kind,
+        variant=variant,
+        programme=programme.id,
+        school_id=school_id,
+        author_id=person.id,
+        values=json.dumps(forms.prefill(form, school, person), ensure_ascii=False),
+        context=json.dumps(context, ensure_ascii=False),
+        school_year=context.get("school_year"),
+        created_at=now,
+        updated_at=now,
+    )
+    uow.submissions.add(submission)
+    await uow.commit()
+    return Draft(submission, resumed=False)
+
+
+async def restart_draft(
+    uow: UnitOfWork,
+    programme: Programme,
+    person: Person,
+    submission_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Draft:
+    """Throw the draft away and begin the same kind anew."""
+    old = await uow.submissions.draft_by_id(submission_id, person.id)
+    if old is None:
+        raise LookupError(f"no draft {submission_id}")
+    school_id, kind, variant = old.school_id, old.kind, old.variant
+    await uow.submissions.delete(old)
+    await uow.commit()
+    return await open_draft(uow, programme, person, school_id, kind, variant, now, zone)
+
+
+async def save_value(
+    uow: UnitOfWork, submission_id: int, person_id: int, field_id: str, value: Any, now: datetime
+) -> Snapshot | None:
+    submission = await uow.submissions.draft_by_id(submission_id, person_id)
+    if submission is None:
+        return None
+    values = json.loads(submission.values)
+    if value is None:
+        values.pop(field_id, None)
+    else:
+        values[field_id] = value
+    submission.values = json.dumps(values, ensure_ascii=False)
+    submission.updated_at = now
+    await uow.commit()
+    return snapshot(submission)
+
+
+async def add_file(
+    uow: UnitOfWork,
+    submission_id: int,
+    person_id: int,
+    slot: str,
+    file: IncomingFile,
+    now: datetime,
+) -> int | None:
+    """Attach a file; the same file twice is kept once. Returns how many the slot has."""
+    submission = await uow.submissions.draft_by_id(submission_id, person_id)
+    if submission is None:
+        return None
+    slot_files = [f for f in submission.files if f.slot == slot]
+    if all(f.file_unique_id != file.file_unique_id for f in slot_files):
+        submission.files.append(
+            SubmissionFile(
+                slot=slot,
+                file_id=file.file_id,
+                file_unique_id=file.file_unique_id,
+                file_name=file.file_name,
+                mime_type=file.mime_type,
+                size=file.size,
+                added_at=now,
+            )
+        )
+        submission.updated_at = now
+        await uow.commit()
+    return len([f for f in submission.files if f.slot == slot])
+
+
+async def clear_files(uow: UnitOfWork, submission_id: int, person_id: int, slot: str) -> None:
+    submission = await uow.submissions.draft_by_id(submission_id, person_id)
+    if submission is not None:
+        for item in [f for f in submission.files if f.slot == slot]:
+            submission.files.remove(item)
+        await uow.commit()
+
+
+def timing_of(programme: Programme, snap: Snapshot, now: datetime, zone: ZoneInfo) -> Timing:
+    submission = snap.submission
+    if submission.kind is SubmissionKind.ANNOUNCEMENT and snap.values.get("event_at"):
+        event_at = datetime.fromisoformat(snap.values["event_at"])
+        return deadlines.announcement_timing(programme, event_at, now, zone)
+    year = submission.school_year or deadlines.report_year(calendar.local_date(now, zone))
+    if submission.kind is SubmissionKind.PLAN:
+        year -= 1  # the plan for the coming year is due with this year's report
+    return deadlines.window_timing(
+        programme, submission.kind, submission.variant, year, calendar.local_date(now, zone)
+    )
+
+
+async def send(
+    uow: UnitOfWork,
+    programme: Programme,
+    submission_id: int,
+    person_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    late_reason: str | None = None,
+) -> SendResult:
+    """Send a complete draft once; a second tap finds it sent and changes nothing."""
+    submission = await uow.submissions.by_id_of_author(submission_id, person_id)
+    if submission is None:
+        return SendResult(SendOutcome.NOT_FOUND)
+    if submission.status is not SubmissionStatus.DRAFT:
+        return SendResult(SendOutcome.ALREADY_SENT, submission)
+    snap = snapshot(submission)
+    missing = form_of(programme, snap).missing(snap.values, snap.file_counts)
+    if missing:
+        return SendResult(SendOutcome.INCOMPLETE, submission, missing)
+    timing = timing_of(programme, snap, now, zone)
+    if timing.verdict is Verdict.PAST:
+        return SendResult(SendOutcome.PAST_EVENT, submission, timing=timing)
+    if timing.verdict is Verdict.NOT_YET:
+        return SendResult(SendOutcome.NOT_YET, submission, timing=timing)
+    if timing.verdict is Verdict.LATE and not late_reason:
+        return SendResult(SendOutcome.NEEDS_LATE_REASON, submission, timing=timing)
+    event_at = (
+        datetime.fromisoformat(snap.values["event_at"]) if "event_at" in snap.values else None
+    )
+    marked = await uow.submissions.mark_sent(
+        submission_id,
+        now,
+        late=timing.verdict is Verdict.LATE,
+        late_reason=late_reason or "",
+        event_at=event_at,
+        school_year=_school_year(submission, event_at, now, zone),
+    )
+    if not marked:
+        await uow.rollback()
+        return SendResult(SendOutcome.ALREADY_SENT, submission)
+    uow.audit.record(
+        "submission.send",
+        "submission",
+        submission_id,
+        None,
+        now,
+        kind=submission.kind.value,
+        late=timing.verdict is Verdict.LATE,
+    )
+    await uow.commit()
+    await uow.session.refresh(submission)
+    return SendResult(SendOutcome.SENT, submission, timing=timing)
+
+
+def _school_year(
+    submission: Submission, event_at: datetime | None, now: datetime, zone: ZoneInfo
+) -> int:
+    """Reports and plans keep their year; an event counts in the year it happens."""
+    if submission.school_year is not None:
+        return submission.school_year
+    return calendar.school_year_of(calendar.local_date(event_at or now, zone))
+
+
+async def of_schools(
+    uow: UnitOfWork, school_ids: Sequence[int], offset: int, limit: int
+) -> tuple[Sequence[Submission], int]:
+    return await uow.submissions.of_schools(school_ids, offset, limit)
+
+
+async def visible(
+    uow: UnitOfWork, submission_id: int, school_ids: Sequence[int]
+) -> Submission | None:
+    """A submission, only if it belongs to one of the given schools."""
+    submission = await uow.submissions.get(submission_id)
+    if submission is None or submission.school_id not in school_ids:
+        return None
+    return submission
