@@ -2,7 +2,19 @@
 
 from aiogram import Router
 
-from handlers import access, admin, common, fallback, groups, onboarding
+from handlers import (
+    access,
+    admin,
+    common,
+    fallback,
+    form_preview,
+    forms,
+    groups,
+    my_submissions,
+    onboarding,
+    plan_events,
+    submit,
+)
 
 
 def setup(staff_chat_id: int | None) -> Router:
@@ -15,6 +27,11 @@ def setup(staff_chat_id: int | None) -> Router:
         fallback.commands_in_dialog(),
         onboarding.setup(),
         access.setup(),
+        submit.setup(),
+        my_submissions.setup(),
+        forms.setup(),
+        form_preview.setup(),
+        plan_events.setup(),
         fallback.setup(),
     )
     return root

@@ -62,7 +62,7 @@ def month_keyboard(year: int, month: int, today: date) -> list[list[InlineKeyboa
         row = []
         for day in week:
             if day == 0:
-                row.append(InlineKeyboardButton(text=" ", callback_data=noop))
+                row.append(InlineKeyboardButton(text="·", callback_data=noop))
                 continue
             action = "past" if date(year, month, day) < today else "day"
             row.append(

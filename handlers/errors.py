@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from aiogram.types import ErrorEvent, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from services.languages import DEFAULT
 from services.validation import InvalidInputError, Problem
 
 log = logging.getLogger(__name__)
@@ -26,9 +28,16 @@ def explain_invalid(error: InvalidInputError, what: str) -> str:
     return _("Нужен номер телефона (например, +7 900 123-45-67) или адрес электронной почты.")
 
 
-async def on_error(event: ErrorEvent) -> bool:
+async def on_error(event: ErrorEvent, i18n: I18n, language: str = DEFAULT) -> bool:
     """Log with the update id and tell the person something went wrong; never re-raise."""
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+    # Errors are handled outside the locale middleware: set the person's language again.
+    with i18n.context(), i18n.use_locale(language):
+        await _apologise(event)
+    return True
+
+
+async def _apologise(event: ErrorEvent) -> None:
     message = event.update.message or (
         event.update.callback_query.message if event.update.callback_query else None
     )
@@ -42,4 +51,3 @@ async def on_error(event: ErrorEvent) -> bool:
             await message.answer(_("Что-то пошло не так. Попробуйте ещё раз или наберите /cancel."))
         except Exception:
             log.warning("could not tell the user about an error", exc_info=True)
-    return True

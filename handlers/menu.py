@@ -21,6 +21,12 @@ from aiogram.utils.i18n import lazy_gettext as __
 from handlers.render import render
 from services.roles import MenuKind, Roles
 
+BUTTON_APPLICATION = __("📝 Заявка")
+BUTTON_ANNOUNCEMENT = __("📣 Анонс мероприятия")
+BUTTON_REPORT = __("📊 Отчёт за год")
+BUTTON_PLAN = __("🗓 План на год")
+BUTTON_MATERIALS = __("📚 Материалы")
+BUTTON_MY_SUBMISSIONS = __("📂 Мои заявки")
 BUTTON_PROFILE = __("👤 Мой профиль")
 BUTTON_HELP = __("❓ Помощь")
 BUTTON_REQUEST_ACCESS = __("🔑 Запросить доступ")
@@ -38,13 +44,24 @@ def request_access_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
+def _key(label: object) -> KeyboardButton:
+    return KeyboardButton(text=str(label))
+
+
 def menu_keyboard(roles: Roles) -> ReplyKeyboardMarkup:
     if roles.menu is MenuKind.GUEST:
         rows = [[KeyboardButton(text=str(BUTTON_REQUEST_ACCESS))]]
     elif roles.menu is MenuKind.STAFF:
         rows = []
+    elif roles.menu is MenuKind.COORDINATOR:
+        rows = [
+            [_key(BUTTON_APPLICATION), _key(BUTTON_ANNOUNCEMENT)],
+            [_key(BUTTON_REPORT), _key(BUTTON_PLAN)],
+            [_key(BUTTON_MATERIALS), _key(BUTTON_MY_SUBMISSIONS)],
+            [_key(BUTTON_PROFILE)],
+        ]
     else:
-        rows = [[KeyboardButton(text=str(BUTTON_PROFILE))]]
+        rows = [[_key(BUTTON_MY_SUBMISSIONS), _key(BUTTON_PROFILE)]]
     rows.append([KeyboardButton(text=str(BUTTON_HELP)), KeyboardButton(text=str(BUTTON_LANGUAGE))])
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 

@@ -25,6 +25,7 @@ def _environment(html: bool) -> Environment:
     )
     environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     environment.filters["local"] = local_time
+    environment.filters["fromiso"] = datetime.fromisoformat
     return environment
 
 

@@ -177,7 +177,9 @@ def _report(programme: Programme, events: Sequence[Mapping[str, Any]]) -> tuple[
     return tuple(fields)
 
 
-def prefill(form: Form, school: School, person: Person) -> dict[str, Any]:
+def prefill(
+    form: Form, school: School, person: Person, context: Mapping[str, Any]
+) -> dict[str, Any]:
     """What the bot already knows, offered for confirmation instead of being asked anew."""
     contacts = ", ".join(part for part in (school.phone, school.email) if part)
     known = {
@@ -187,6 +189,8 @@ def prefill(form: Form, school: School, person: Person) -> dict[str, Any]:
         "contacts": contacts,
         "platform_head": person.full_name,
     }
+    if form.kind is SubmissionKind.REPORT and context.get("materials") and form.field("materials"):
+        return {"materials": "; ".join(context["materials"])}
     if form.kind is not SubmissionKind.APPLICATION:
         return {}
     return {f.id: known[f.id] for f in form.fields if known.get(f.id)}

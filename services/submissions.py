@@ -124,11 +124,12 @@ async def open_draft(
         programme=programme.id,
         school_id=school_id,
         author_id=person.id,
-        values=json.dumps(forms.prefill(form, school, person), ensure_ascii=False),
+        values=json.dumps(forms.prefill(form, school, person, context), ensure_ascii=False),
         context=json.dumps(context, ensure_ascii=False),
         school_year=context.get("school_year"),
         created_at=now,
         updated_at=now,
+        files=[],
     )
     uow.submissions.add(submission)
     await uow.commit()

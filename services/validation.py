@@ -76,3 +76,13 @@ SCHOOL_NAME_MAX = 500
 
 def school_name(text: str) -> str:
     return _clean(text, SCHOOL_NAME_MAX)
+
+
+def text(value: str, limit: int) -> str:
+    """Free text: kept as typed (line breaks too), but not empty and not over the limit."""
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidInputError(Problem.EMPTY)
+    if len(stripped) > limit:
+        raise InvalidInputError(Problem.TOO_LONG, limit)
+    return stripped

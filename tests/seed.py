@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.app import App
-from services import invitations, schools_import
+from services import invitations, onboarding, schools_import
 from storage.models import Role
+from tests.harness import Person
 
 SCHOOLS = [
     ("МБОУ «СОШ № 1»", "Хоринский район"),
@@ -40,3 +41,19 @@ def _now(app: App) -> datetime:
     """The clock the bot was built with."""
     now: datetime = app.dispatcher["clock"].now()
     return now
+
+
+async def coordinator(app: App, person: Person, school_name: str = "МАОУ Гимназия № 5") -> None:
+    """Register a Telegram user as the coordinator of a school, as onboarding would."""
+    code = await invitation(app, school_name)
+    async with app.uow_factory() as uow:
+        result = await onboarding.join(
+            uow,
+            code,
+            person.id,
+            _now(app),
+            onboarding.Newcomer(
+                person.id, "Иванова Мария Петровна", "Заместитель директора", _now(app)
+            ),
+        )
+    assert result.school_name == school_name

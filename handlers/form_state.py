@@ -1,0 +1,82 @@
+"""What the submission dialog's parts share: its states, buttons and the draft it is about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardButton, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.dialogs import Deps
+from services import submissions
+from services.fields import FieldSpec, FieldType
+from services.forms import Form
+from services.submissions import Snapshot
+
+
+class FormDialog(StatesGroup):
+    school = State()
+    variant = State()
+    resume = State()
+    answer = State()
+    hour = State()
+    plan_event = State()
+    preview = State()
+    edit = State()
+    late_reason = State()
+
+
+class CDForm(CallbackData, prefix="f"):
+    action: str
+    value: str = ""
+
+
+def button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CDForm(action=action, value=value).pack())
+
+
+# --- Loading the draft the dialog is about --------------------------------------------------------
+
+
+async def current(state: FSMContext, deps: Deps) -> tuple[Snapshot, Form] | None:
+    """The draft being filled in and its form; None if it was sent or thrown away meanwhile."""
+    data = await state.get_data()
+    person = deps["person"]
+    if person is None or "sid" not in data:
+        return None
+    submission = await deps["uow"].submissions.draft_by_id(data["sid"], person.id)
+    if submission is None:
+        return None
+    snap = submissions.snapshot(submission)
+    return snap, submissions.form_of(deps["programme"], snap)
+
+
+async def lost_draft(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(
+        _("Этот черновик уже отправлен или удалён. Откройте нужный раздел в меню.")
+    )
+
+
+def shown_value(field: FieldSpec, value: Any, snap: Snapshot, deps: Deps) -> str:
+    """A value as the person reads it."""
+    if field.type is FieldType.FILES:
+        return ", ".join(f.file_name for f in snap.files.get(field.id, []))
+    if value is None or value == "":
+        return ""
+    if field.type is FieldType.YES_NO:
+        return _("да") if value else _("нет")
+    if field.type is FieldType.DATETIME:
+        return datetime.fromisoformat(value).astimezone(deps["zone"]).strftime("%d.%m.%Y %H:%M")
+    if field.type is FieldType.EVENTS:
+        return "\n".join(f"{n}. {plan_item_line(item)}" for n, item in enumerate(value, start=1))
+    return str(value)
+
+
+def plan_item_line(item: dict[str, str]) -> str:
+    details = [item[name] for name in ("form", "dates", "responsible") if item.get(name)]
+    return f"{item.get('title', '')} ({', '.join(details)})" if details else item.get("title", "")

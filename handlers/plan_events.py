@@ -1,0 +1,151 @@
+"""Entering the events of a plan one by one: title, form, dates, responsible person..."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.dialogs import Deps, ask_again, question
+from handlers.field_errors import explain
+from handlers.form_state import CDForm, FormDialog, button, lost_draft
+from services import submissions
+from services.fields import FieldError, FieldSpec, FieldType, parse_text
+
+OPTIONAL = frozenset({"expected_result", "audience"})
+
+
+def _fields(deps: Deps) -> list[FieldSpec]:
+    programme = deps["programme"]
+    fields = []
+    for name in programme.reports.plan_fields:
+        if name == "school_year":
+            continue
+        if name == "form":
+            fields.append(FieldSpec(name, FieldType.CHOICE, choices=programme.announcements.forms))
+        else:
+            fields.append(FieldSpec(name, FieldType.TEXT, optional=name in OPTIONAL))
+    return fields
+
+
+def _questions() -> dict[str, str]:
+    return {
+        "title": _("Название мероприятия."),
+        "form": _("Форма мероприятия."),
+        "dates": _("Сроки: месяц или дата, например «декабрь 2026» или «15.12.2026»."),
+        "responsible": _("Ответственный (ФИО)."),
+        "audience": _("Для кого мероприятие (необязательно)."),
+        "expected_result": _("Ожидаемый результат (необязательно)."),
+    }
+
+
+@question(FormDialog.plan_event)
+async def ask_item(message: Message, state: FSMContext, deps: Deps) -> None:
+    data = await state.get_data()
+    item = data.get("item") or {}
+    fields = _fields(deps)
+    field = next((f for f in fields if f.id not in item), None)
+    if field is None:
+        await _store(message, state, deps, item)
+        return
+    rows = []
+    if field.type is FieldType.CHOICE:
+        rows += [[button(choice, "pchoice", str(i))] for i, choice in enumerate(field.choices)]
+    if field.optional:
+        rows.append([button(_("Пропустить"), "pskip")])
+    rows.append([button(_("✖️ Не добавлять это мероприятие"), "pdrop")])
+    number = len((await _events(state, deps)) or []) + 1
+    await message.answer(
+        _("Мероприятие {number}. {question}").format(
+            number=number, question=_questions()[field.id]
+        ),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+async def _events(state: FSMContext, deps: Deps) -> list[dict[str, str]] | None:
+    data = await state.get_data()
+    submission = await deps["uow"].submissions.draft_by_id(data["sid"], deps["person"].id)
+    if submission is None:
+        return None
+    return list(submissions.snapshot(submission).values.get("events") or [])
+
+
+async def _store(message: Message, state: FSMContext, deps: Deps, item: dict[str, str]) -> None:
+    events = await _events(state, deps)
+    if events is None:
+        await lost_draft(message, state)
+        return
+    events.append(item)
+    data = await state.get_data()
+    await submissions.save_value(
+        deps["uow"], data["sid"], deps["person"].id, "events", events, deps["clock"].now()
+    )
+    await state.update_data(item={}, field="events")
+    await state.set_state(FormDialog.answer)
+    await message.answer(
+        _("Добавлено: {title}. Всего мероприятий: {count}.").format(
+            title=item.get("title", ""), count=len(events)
+        )
+    )
+    await ask_again(message, state, deps)
+
+
+async def _set(message: Message, state: FSMContext, deps: Deps, name: str, value: str) -> None:
+    item = dict((await state.get_data()).get("item") or {})
+    item[name] = value
+    await state.update_data(item=item)
+    await ask_item(message, state, deps)
+
+
+def _current_field(item: dict[str, str], deps: Deps) -> FieldSpec | None:
+    return next((f for f in _fields(deps) if f.id not in item), None)
+
+
+async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
+    item = (await state.get_data()).get("item") or {}
+    field = _current_field(item, deps)
+    if field is None:
+        await ask_item(message, state, deps)
+        return
+    try:
+        value = parse_text(field, message.text or "", deps["clock"].now(), deps["zone"])
+    except FieldError as error:
+        await message.answer(explain(error, field))
+        await ask_item(message, state, deps)
+        return
+    await _set(message, state, deps, field.id, value)
+
+
+async def on_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+) -> None:
+    message = query.message
+    await query.answer()
+    if not isinstance(message, Message):
+        return
+    await message.edit_reply_markup(reply_markup=None)
+    item = (await state.get_data()).get("item") or {}
+    field = _current_field(item, deps)
+    if callback_data.action == "pdrop" or field is None:
+        await state.update_data(item={}, field="events")
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, deps)
+    elif callback_data.action == "pskip" and field.optional:
+        await _set(message, state, deps, field.id, "")
+    elif (
+        callback_data.action == "pchoice"
+        and callback_data.value.isdigit()
+        and int(callback_data.value) < len(field.choices)
+    ):
+        await _set(message, state, deps, field.id, field.choices[int(callback_data.value)])
+    else:
+        await ask_item(message, state, deps)
+
+
+def setup() -> Router:
+    router = Router(name="plan-events")
+    router.message.register(on_text, FormDialog.plan_event, F.text, F.chat.type == "private")
+    router.callback_query.register(on_button, CDForm.filter(), FormDialog.plan_event)
+    return router

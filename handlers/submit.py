@@ -1,0 +1,197 @@
+"""Starting a submission from the menu: which school, which kind of application, which draft."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers import form_texts
+from handlers.dialogs import Deps, ask_again, question
+from handlers.form_state import CDForm, FormDialog, button
+from handlers.menu import (
+    BUTTON_ANNOUNCEMENT,
+    BUTTON_APPLICATION,
+    BUTTON_MATERIALS,
+    BUTTON_PLAN,
+    BUTTON_REPORT,
+    show_menu,
+)
+from handlers.render import render
+from services import submissions
+from services.roles import Roles
+from storage.models import SubmissionKind
+
+_KIND_OF_BUTTON = (
+    (BUTTON_APPLICATION, SubmissionKind.APPLICATION),
+    (BUTTON_ANNOUNCEMENT, SubmissionKind.ANNOUNCEMENT),
+    (BUTTON_REPORT, SubmissionKind.REPORT),
+    (BUTTON_PLAN, SubmissionKind.PLAN),
+    (BUTTON_MATERIALS, SubmissionKind.MATERIALS),
+)
+
+
+def _kind_of(text: str) -> SubmissionKind | None:
+    """The kind a menu button stands for, in the person's language (labels are lazy)."""
+    return next((kind for label, kind in _KIND_OF_BUTTON if str(label) == text), None)
+
+
+async def on_menu(message: Message, state: FSMContext, roles: Roles, deps: Deps) -> None:
+    kind = _kind_of(message.text or "")
+    if kind is None:
+        return
+    if not roles.coordinator_of:
+        await message.answer(_("Подавать документы может только координатор площадки."))
+        return
+    await state.clear()
+    await state.update_data(kind=kind.value)
+    if len(roles.coordinator_of) > 1:
+        await state.set_state(FormDialog.school)
+        await ask_again(message, state, deps)
+        return
+    await state.update_data(school_id=roles.coordinator_of[0].id)
+    await _after_school(message, state, deps)
+
+
+@question(FormDialog.school)
+async def ask_school(message: Message, state: FSMContext, deps: Deps) -> None:
+    rows = [
+        [button(school.name[:60], "school", str(school.id))]
+        for school in deps["roles"].coordinator_of
+    ]
+    rows.append([button(_("✖️ Отмена"), "cancel")])
+    await message.answer(
+        _("Для какой школы?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def _after_school(message: Message, state: FSMContext, deps: Deps) -> None:
+    kind = SubmissionKind((await state.get_data())["kind"])
+    if kind is SubmissionKind.APPLICATION:
+        await state.set_state(FormDialog.variant)
+        await ask_again(message, state, deps)
+        return
+    await _open(message, state, deps, kind, "")
+
+
+@question(FormDialog.variant)
+async def ask_variant(message: Message, state: FSMContext, deps: Deps) -> None:
+    kinds = deps["programme"].applications.kinds()
+    rows = [[button(kind.title[:60], "variant", name)] for name, kind in kinds.items()]
+    rows.append([button(_("✖️ Отмена"), "cancel")])
+    await message.answer(
+        _("Какая заявка?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def _open(
+    message: Message, state: FSMContext, deps: Deps, kind: SubmissionKind, variant: str
+) -> None:
+    data = await state.get_data()
+    draft = await submissions.open_draft(
+        deps["uow"],
+        deps["programme"],
+        deps["person"],
+        data["school_id"],
+        kind,
+        variant,
+        deps["clock"].now(),
+        deps["zone"],
+    )
+    await state.set_data({"sid": draft.submission.id, "field": None})
+    if draft.resumed:
+        await state.set_state(FormDialog.resume)
+        await ask_again(message, state, deps)
+        return
+    await _introduce(message, draft.submission.id, deps)
+    await state.set_state(FormDialog.answer)
+    await ask_again(message, state, deps)
+
+
+async def _introduce(message: Message, submission_id: int, deps: Deps) -> None:
+    """What the coordinator should know before the first question: window, known events."""
+    submission = await deps["uow"].submissions.get(submission_id)
+    snap = submissions.snapshot(submission)
+    timing = submissions.timing_of(deps["programme"], snap, deps["clock"].now(), deps["zone"])
+    text = render(
+        "form_intro.html.j2",
+        kind=form_texts.kind_name(submission.kind),
+        timing=timing,
+        context=snap.context,
+        zone=deps["zone"],
+    )
+    if text:
+        await message.answer(text)
+
+
+@question(FormDialog.resume)
+async def ask_resume(message: Message, state: FSMContext, deps: Deps) -> None:
+    submission = await deps["uow"].submissions.get((await state.get_data())["sid"])
+    await message.answer(
+        _("У вас есть черновик: {kind}, начат {day}. Продолжить его или начать заново?").format(
+            kind=form_texts.kind_name(submission.kind),
+            day=submission.created_at.astimezone(deps["zone"]).strftime("%d.%m.%Y"),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [button(_("▶️ Продолжить"), "continue"), button(_("🔄 Начать заново"), "restart")],
+                [button(_("✖️ Отмена"), "cancel")],
+            ]
+        ),
+    )
+
+
+async def on_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+) -> None:
+    message = query.message
+    await query.answer()
+    if not isinstance(message, Message):
+        return
+    await message.edit_reply_markup(reply_markup=None)
+    action, value = callback_data.action, callback_data.value
+    roles: Roles = deps["roles"]
+    if action == "cancel":
+        await state.clear()
+        await show_menu(message, roles, intro=_("Отменено. Вы в главном меню."))
+    elif (
+        action == "school"
+        and value.isdigit()
+        and int(value) in {s.id for s in roles.coordinator_of}
+    ):
+        await state.update_data(school_id=int(value))
+        await _after_school(message, state, deps)
+    elif action == "variant" and value in deps["programme"].applications.kinds():
+        await _open(message, state, deps, SubmissionKind.APPLICATION, value)
+    elif action == "continue":
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, deps)
+    elif action == "restart":
+        draft = await submissions.restart_draft(
+            deps["uow"],
+            deps["programme"],
+            deps["person"],
+            (await state.get_data())["sid"],
+            deps["clock"].now(),
+            deps["zone"],
+        )
+        await state.set_data({"sid": draft.submission.id, "field": None})
+        await _introduce(message, draft.submission.id, deps)
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, deps)
+    else:
+        await ask_again(message, state, deps)
+
+
+def setup() -> Router:
+    router = Router(name="submit")
+    private = F.chat.type == "private"
+    router.message.register(on_menu, private, F.text.func(_kind_of), StateFilter("*"))
+    router.callback_query.register(
+        on_button,
+        CDForm.filter(),
+        StateFilter(FormDialog.school, FormDialog.variant, FormDialog.resume),
+    )
+    return router
