@@ -44,7 +44,7 @@ def create_bot(settings: Settings, retry: RetryMiddleware) -> Bot:
     if settings.bot_token is None:
         raise MissingTokenError
     api = (
-        TelegramAPIServer.from_base(settings.bot_api_base_url)
+        TelegramAPIServer.from_base(settings.bot_api_base_url, is_local=settings.bot_api_local)
         if settings.bot_api_base_url
         else None
     )

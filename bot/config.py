@@ -18,6 +18,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     bot_api_base_url: str | None = None
+    bot_api_local: bool = False
+    """The server at BOT_API_BASE_URL runs with --local: files up to 2000 MB instead of 20 MB."""
     database_url: str = "sqlite+aiosqlite:///data/coordbot.db"
     staff_chat_id: int | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -55,8 +57,3 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    @property
-    def local_bot_api(self) -> bool:
-        """A local Bot API server lets the bot fetch files larger than 20 MB."""
-        return self.bot_api_base_url is not None and "api.telegram.org" not in self.bot_api_base_url

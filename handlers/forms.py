@@ -382,7 +382,7 @@ async def on_file(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> 
         await ask(message, state, deps)
         return
     incoming = incoming_file(message)
-    problem = files.check(incoming, deps["settings"].local_bot_api)
+    problem = files.check(incoming, deps["settings"].bot_api_local)
     if problem is not None:
         await message.answer(
             render(

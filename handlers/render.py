@@ -37,11 +37,11 @@ _HTML = _environment(html=True)
 _PLAIN = _environment(html=False)
 
 
-def render(name: str, **context: Any) -> str:
+def render(template: str, **context: Any) -> str:
     """Telegram HTML: everything interpolated is escaped."""
-    return _HTML.get_template(name).render(**context).strip()
+    return _HTML.get_template(template).render(**context).strip()
 
 
-def render_plain(name: str, **context: Any) -> str:
+def render_plain(template: str, **context: Any) -> str:
     """Plain text for the terminal (command line tools)."""
-    return _PLAIN.get_template(name).render(**context).strip()
+    return _PLAIN.get_template(template).render(**context).strip()

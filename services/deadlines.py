@@ -48,14 +48,20 @@ def _window_of(programme: Programme, kind: SubmissionKind, variant: str) -> Wind
 def window_timing(
     programme: Programme, kind: SubmissionKind, variant: str, school_year: int, today: date
 ) -> Timing:
-    """Against the occurrence that belongs to `school_year` (summer of its second calendar year)."""
+    """Reports and plans: against the occurrence of `school_year` (the summer that ends it).
+
+    Applications: against this year's occurrence, or next year's once this year's has closed.
+    """
     window = _window_of(programme, kind, variant)
     if window is None or window.yearly is None:
         return Timing(Verdict.OPEN)
-    calendar_year = (
-        school_year + 1 if kind in (SubmissionKind.REPORT, SubmissionKind.PLAN) else today.year
-    )
-    opens, closes = calendar.window_dates(window.yearly, calendar_year)
+    if kind in (SubmissionKind.REPORT, SubmissionKind.PLAN):
+        opens, closes = calendar.window_dates(window.yearly, school_year + 1)
+    else:
+        # An application after this year's window is one for next year's: not late, early.
+        opens, closes = calendar.window_dates(window.yearly, today.year)
+        if today > closes:
+            opens, closes = calendar.window_dates(window.yearly, today.year + 1)
     if today < opens:
         return Timing(Verdict.NOT_YET, opens, closes)
     if today > closes:
