@@ -10,11 +10,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
-from handlers.dialogs import Deps, ask_again
+from handlers.dialogs import Deps
 from handlers.form_preview import summary
-from handlers.form_state import FormDialog
 from handlers.menu import BUTTON_MY_SUBMISSIONS
 from handlers.render import render
+from handlers.submit import resume_at_first_gap
 from services import submissions
 from services.roles import Roles
 from storage.models import Submission, SubmissionStatus
@@ -109,8 +109,7 @@ async def on_button(
     )
     if callback_data.action == "resume" and is_own_draft:
         await state.set_data({"sid": item.id, "field": None})
-        await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await resume_at_first_gap(message, state, deps)
         return
     await _show_item(message, item, deps, is_own_draft)
 

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
 from handlers.dialogs import Deps, ask_again, question
-from handlers.form_state import CDForm, FormDialog, button
+from handlers.form_state import CDForm, FormDialog, button, current, lost_draft
 from handlers.menu import (
     BUTTON_ANNOUNCEMENT,
     BUTTON_APPLICATION,
@@ -166,8 +166,7 @@ async def on_button(
     elif action == "variant" and value in deps["programme"].applications.kinds():
         await _open(message, state, deps, SubmissionKind.APPLICATION, value)
     elif action == "continue":
-        await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await resume_at_first_gap(message, state, deps)
     elif action == "restart":
         draft = await submissions.restart_draft(
             deps["uow"],
@@ -183,6 +182,22 @@ async def on_button(
         await ask_again(message, state, deps)
     else:
         await ask_again(message, state, deps)
+
+
+async def resume_at_first_gap(message: Message, state: FSMContext, deps: Deps) -> None:
+    """Continue a draft at its first required question without an answer, or at the preview."""
+    loaded = await current(state, deps)
+    if loaded is None:
+        await lost_draft(message, state)
+        return
+    snap, form = loaded
+    missing = [item for item in form.missing(snap.values, snap.file_counts) if form.field(item)]
+    if missing:
+        await state.update_data(field=missing[0])
+        await state.set_state(FormDialog.answer)
+    else:
+        await state.set_state(FormDialog.preview)
+    await ask_again(message, state, deps)
 
 
 def setup() -> Router:
