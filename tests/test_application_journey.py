@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -155,3 +156,24 @@ async def test_restart_in_the_middle_resumes_and_menu_offers_the_draft(bot, peop
     async with bot.app.uow_factory() as uow:
         drafts = (await uow.session.scalars(select(Submission))).all()
     assert len(drafts) == 1
+
+
+async def test_application_in_the_window_is_sent(bot, people, clock) -> None:
+    clock._now = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    maria = await _coordinator(bot, people)
+    await maria.send("📝 Заявка")
+    intro = await maria.press("присвоение статуса")
+    assert "Приём открыт до 30.06.2027 включительно" in intro
+    await _answer_fields(maria)
+    await maria.send(document=_pdf(bot, "soglasovanie.pdf"))
+    await maria.press("Готово")
+    for name in ("zayavka.pdf", "spravka.pdf", "roadmap.pdf"):
+        await maria.send(document=_pdf(bot, name))
+        await maria.press("Готово")
+    preview = maria.last.text
+    assert "Документ о согласовании: soglasovanie.pdf" in preview
+    sent = await maria.press("Отправить")
+    assert "Заявка № 1 отправлен(а) в институт. Статус: отправлено." in sent
+    submission = await _submission(bot)
+    assert submission.status is SubmissionStatus.SENT and not submission.late
+    assert len(submission.files) == 4

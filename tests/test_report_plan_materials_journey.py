@@ -23,12 +23,6 @@ async def _announce(maria, title: str, when: str) -> None:
     await maria.send(title)
     await maria.press("семинар")
     await maria.send(when)
-    if (
-        "Оставить дату" in (maria.last.text or "")
-        or maria.last.buttons()
-        and "Оставить дату" in str(maria.last.buttons())
-    ):
-        await maria.press("Оставить дату")
     await maria.send("Школа")
     await maria.send("Учителя")
     await maria.press("Пропустить")
