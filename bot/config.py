@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     """The server at BOT_API_BASE_URL runs with --local: files up to 2000 MB instead of 20 MB."""
     database_url: str = "sqlite+aiosqlite:///data/coordbot.db"
     staff_chat_id: int | None = None
+    public_channel_id: int | str | None = None
+    """Where approved announcements are published (the institute's channel), if anywhere."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
     programme: str = "krasnodar-digital"
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("bot_api_base_url", "staff_chat_id", mode="before")
+    @field_validator("bot_api_base_url", "staff_chat_id", "public_channel_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

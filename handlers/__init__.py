@@ -13,6 +13,8 @@ from handlers import (
     my_submissions,
     onboarding,
     plan_events,
+    review,
+    staff_commands,
     submit,
 )
 
@@ -27,6 +29,8 @@ def setup(staff_chat_id: int | None) -> Router:
         fallback.commands_in_dialog(),
         onboarding.setup(),
         access.setup(),
+        staff_commands.setup(),
+        review.setup(staff_chat_id),
         submit.setup(),
         my_submissions.setup(),
         forms.setup(),

@@ -9,25 +9,17 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
 from handlers.dialogs import Deps, ask_again, question
-from handlers.form_state import CDForm, FormDialog, button, current, lost_draft, shown_value
+from handlers.form_state import CDForm, FormDialog, button, current, lost_draft, summary
 from handlers.menu import show_menu
 from handlers.render import render
+from handlers.review_cards import post_card
 from services import submissions, validation
 from services.deadlines import Verdict
 from services.fields import TEXT_MAX
-from services.submissions import SendOutcome, Snapshot
+from services.submissions import SendOutcome
 from storage.models import Submission
 
 EDIT_LABEL_MAX = 40
-
-
-def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
-    """(label, value) of every question of the form that applies, in order."""
-    form = submissions.form_of(deps["programme"], snap)
-    return [
-        (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
-        for field in form.active(snap.values)
-    ]
 
 
 @question(FormDialog.preview)
@@ -144,6 +136,7 @@ async def _send(
     if outcome is SendOutcome.SENT and result.submission is not None:
         await state.clear()
         await show_menu(message, deps["roles"], intro=sent_text(result.submission))
+        await post_card(deps["bot"], deps["i18n"], result.submission, deps)
     elif outcome is SendOutcome.INCOMPLETE:
         await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
         first = result.missing[0]

@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers import form_texts
 from handlers.dialogs import Deps
 from services import submissions
 from services.fields import FieldSpec, FieldType
@@ -80,3 +81,12 @@ def shown_value(field: FieldSpec, value: Any, snap: Snapshot, deps: Deps) -> str
 def plan_item_line(item: dict[str, str]) -> str:
     details = [item[name] for name in ("form", "dates", "responsible") if item.get(name)]
     return f"{item.get('title', '')} ({', '.join(details)})" if details else item.get("title", "")
+
+
+def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
+    """(label, value) of every question of the form that applies, in order."""
+    form = submissions.form_of(deps["programme"], snap)
+    return [
+        (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
+        for field in form.active(snap.values)
+    ]

@@ -8,6 +8,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 from services.fields import FieldSpec
 from storage.models import SubmissionKind, SubmissionStatus
 
+COMMENT_MAX = 1000
+
 _QUESTIONS = {
     "full_name": __("Полное наименование школы по уставу."),
     "legal_address": __("Юридический адрес школы."),

@@ -83,6 +83,10 @@ def _private_commands() -> list[BotCommand]:
 def _staff_commands() -> list[BotCommand]:
     return [
         BotCommand(command="help", description=_("Что умеет бот в этой группе")),
+        BotCommand(command="pending", description=_("Что ждёт решения")),
+        BotCommand(command="history", description=_("История заявки по номеру")),
+        BotCommand(command="council", description=_("Дата Учёного совета")),
+        BotCommand(command="registry", description=_("Список претендентов к совету")),
         BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
         BotCommand(command="cancel", description=_("Отменить текущее действие")),
     ]

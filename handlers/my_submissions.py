@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
 from handlers.dialogs import Deps
-from handlers.form_preview import summary
+from handlers.form_state import summary
 from handlers.menu import BUTTON_MY_SUBMISSIONS
 from handlers.render import render
 from handlers.submit import resume_at_first_gap

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services import calendar, deadlines, forms
+from services import calendar, deadlines, forms, review
 from services.deadlines import Timing, Verdict
 from services.files import IncomingFile
 from services.programmes import Programme
@@ -251,9 +251,12 @@ async def send(
     event_at = (
         datetime.fromisoformat(snap.values["event_at"]) if "event_at" in snap.values else None
     )
+    # Sent before and returned for changes: what comes back is the next version of it.
+    version = submission.version + 1 if submission.sent_at is not None else submission.version
     marked = await uow.submissions.mark_sent(
         submission_id,
         now,
+        version=version,
         late=timing.verdict is Verdict.LATE,
         late_reason=late_reason or "",
         event_at=event_at,
@@ -271,8 +274,9 @@ async def send(
         kind=submission.kind.value,
         late=timing.verdict is Verdict.LATE,
     )
-    await uow.commit()
     await uow.session.refresh(submission)
+    uow.submissions.add_version(review.version_snapshot(submission, now))
+    await uow.commit()
     return SendResult(SendOutcome.SENT, submission, timing=timing)
 
 

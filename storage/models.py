@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -255,8 +256,19 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    claimed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    decided_by_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    """The staff's comment on the last decision (required for changes and rejections)."""
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     school: Mapped[School] = relationship(lazy="selectin")
+    author: Mapped[Person] = relationship(lazy="selectin")
     files: Mapped[list[SubmissionFile]] = relationship(
         back_populates="submission",
         cascade="all, delete-orphan",
@@ -283,3 +295,39 @@ class SubmissionFile(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="files")
+
+
+class SubmissionVersion(Base):
+    """What was sent each time: the card shows what changed between the last two."""
+
+    __tablename__ = "submission_versions"
+    __table_args__ = (UniqueConstraint("submission_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    values: Mapped[str] = mapped_column(Text)
+    files: Mapped[str] = mapped_column(Text)
+    """JSON list of [slot, file_unique_id, file_name]."""
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ForumTopic(Base):
+    """The topic of the staff group (a forum) where cards of one kind go."""
+
+    __tablename__ = "forum_topics"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class CouncilMeeting(Base):
+    """A date of the Academic Council set by staff; the newest one is the next meeting."""
+
+    __tablename__ = "council_meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meets_on: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,8 @@ from storage.models import (
     AccessRequest,
     AccessRequestStatus,
     AuditEntry,
+    CouncilMeeting,
+    ForumTopic,
     Invitation,
     KnownGroup,
     Membership,
@@ -23,6 +25,7 @@ from storage.models import (
     Submission,
     SubmissionKind,
     SubmissionStatus,
+    SubmissionVersion,
     UserSettings,
     fold,
 )
@@ -88,6 +91,15 @@ class PersonRepository:
 
     def add_membership(self, membership: Membership) -> None:
         self._s.add(membership)
+
+    async def with_role_at(self, school_id: int, role: Role) -> Sequence[Person]:
+        rows = await self._s.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.school_id == school_id, Membership.role == role)
+            .order_by(Person.id)
+        )
+        return rows.all()
 
 
 class InvitationRepository:
@@ -273,6 +285,7 @@ class SubmissionRepository:
         submission_id: int,
         now: datetime,
         *,
+        version: int,
         late: bool,
         late_reason: str,
         event_at: datetime | None,
@@ -284,12 +297,20 @@ class SubmissionRepository:
             .where(Submission.id == submission_id, Submission.status == SubmissionStatus.DRAFT)
             .values(
                 status=SubmissionStatus.SENT,
+                version=version,
                 sent_at=now,
                 updated_at=now,
                 late=late,
                 late_reason=late_reason,
                 event_at=event_at,
                 school_year=school_year,
+                claimed_by=None,
+                claimed_by_name="",
+                claimed_at=None,
+                decided_by=None,
+                decided_by_name="",
+                decided_at=None,
+                comment="",
             )
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -305,3 +326,113 @@ class SubmissionRepository:
             .limit(limit)
         )
         return rows.all(), int(total or 0)
+
+    async def claim(self, submission_id: int, actor: int, actor_name: str, now: datetime) -> bool:
+        """Sent to in review, naming who took it; only while nobody decided and nobody claimed."""
+        result = await self._s.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission_id,
+                Submission.status == SubmissionStatus.SENT,
+            )
+            .values(
+                status=SubmissionStatus.IN_REVIEW,
+                claimed_by=actor,
+                claimed_by_name=actor_name,
+                claimed_at=now,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def decide(
+        self,
+        submission_id: int,
+        status: SubmissionStatus,
+        actor: int,
+        actor_name: str,
+        comment: str,
+        now: datetime,
+    ) -> bool:
+        result = await self._s.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission_id,
+                Submission.status.in_((SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW)),
+            )
+            .values(
+                status=status,
+                decided_by=actor,
+                decided_by_name=actor_name,
+                decided_at=now,
+                comment=comment,
+                updated_at=now,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reopen(self, submission_id: int, editor_id: int, now: datetime) -> bool:
+        """Changes requested back to a draft of the coordinator who will fix it."""
+        result = await self._s.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission_id,
+                Submission.status == SubmissionStatus.CHANGES_REQUESTED,
+            )
+            .values(status=SubmissionStatus.DRAFT, author_id=editor_id, updated_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def add_version(self, version: SubmissionVersion) -> None:
+        self._s.add(version)
+
+    async def versions(self, submission_id: int) -> Sequence[SubmissionVersion]:
+        rows = await self._s.scalars(
+            select(SubmissionVersion)
+            .where(SubmissionVersion.submission_id == submission_id)
+            .order_by(SubmissionVersion.version)
+        )
+        return rows.all()
+
+    async def in_states(self, states: Sequence[SubmissionStatus]) -> Sequence[Submission]:
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(Submission.status.in_(states))
+            .order_by(Submission.sent_at, Submission.id)
+        )
+        return rows.all()
+
+    async def approved_applications(self, decided_before: datetime) -> Sequence[Submission]:
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(
+                Submission.kind == SubmissionKind.APPLICATION,
+                Submission.status == SubmissionStatus.APPROVED,
+                Submission.decided_at < decided_before,
+            )
+            .order_by(Submission.decided_at)
+        )
+        return rows.all()
+
+
+class CouncilRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def add(self, meeting: CouncilMeeting) -> None:
+        self._s.add(meeting)
+
+    async def latest(self) -> CouncilMeeting | None:
+        return await self._s.scalar(
+            select(CouncilMeeting).order_by(CouncilMeeting.id.desc()).limit(1)
+        )
+
+
+class ForumTopicRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, chat_id: int, kind: str) -> ForumTopic | None:
+        return await self._s.get(ForumTopic, (chat_id, kind))
+
+    def add(self, topic: ForumTopic) -> None:
+        self._s.add(topic)

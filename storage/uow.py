@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     AccessRequestRepository,
     AuditRepository,
+    CouncilRepository,
+    ForumTopicRepository,
     InvitationRepository,
     KnownGroupRepository,
     PersonRepository,
@@ -29,6 +31,8 @@ class UnitOfWork:
         self.groups = KnownGroupRepository(session)
         self.settings = UserSettingsRepository(session)
         self.submissions = SubmissionRepository(session)
+        self.council = CouncilRepository(session)
+        self.topics = ForumTopicRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

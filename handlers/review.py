@@ -1,0 +1,344 @@
+"""Staff act on cards: claim, approve, request changes, reject; the coordinator hears at once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from handlers import form_texts
+from handlers.dialogs import Deps, ask_again
+from handlers.form_state import FormDialog
+from handlers.render import render, render_plain
+from handlers.review_cards import CDReview, refresh_card
+from services import languages, review
+from services.review import Decision, Outcome
+from services.submissions import snapshot
+from storage.models import Submission, SubmissionKind
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class ReviewComment(StatesGroup):
+    waiting = State()
+
+
+class CDReason(CallbackData, prefix="rr"):
+    sid: int
+    decision: str
+    reason: int  # index in reasons(); -1 cancels
+
+
+class CDFix(CallbackData, prefix="fix"):
+    sid: int
+
+
+def reasons() -> list[str]:
+    return [
+        _("Не хватает документа"),
+        _("Документ не по форме"),
+        _("Сведения неполные"),
+        _("Нарушен срок подачи анонса (10 дней)"),
+        _("Не соответствует положению"),
+    ]
+
+
+async def on_card_button(
+    query: CallbackQuery,
+    callback_data: CDReview,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+    deps: Deps,
+) -> None:
+    """Authorised here, whatever the data says: a modified client can send any callback."""
+    if not deps["roles"].staff:
+        await query.answer(
+            _("Действовать по заявкам могут только сотрудники института."), show_alert=True
+        )
+        return
+    uow: UnitOfWork = deps["uow"]
+    actor, name, now = query.from_user.id, query.from_user.full_name, deps["clock"].now()
+    action = callback_data.action
+    if action == "claim":
+        result = await review.claim(uow, callback_data.sid, actor, name, now)
+        await _after(query, result, bot, i18n, deps, notify=False)
+    elif action == "approve":
+        result = await review.decide(uow, callback_data.sid, Decision.APPROVE, actor, name, "", now)
+        await _after(query, result, bot, i18n, deps, notify=True)
+    elif action in ("changes", "reject"):
+        await _ask_comment(query, state, callback_data.sid, Decision(action), deps)
+    else:
+        await query.answer()
+
+
+async def _ask_comment(
+    query: CallbackQuery, state: FSMContext, sid: int, decision: Decision, deps: Deps
+) -> None:
+    submission = await deps["uow"].submissions.get(sid)
+    if submission is None or submission.status not in review.OPEN:
+        await _refuse_decided(query, submission, deps)
+        return
+    await query.answer()
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=text, callback_data=CDReason(sid=sid, decision=decision.value, reason=i).pack()
+            )
+        ]
+        for i, text in enumerate(reasons())
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("✖️ Отмена"),
+                callback_data=CDReason(sid=sid, decision=decision.value, reason=-1).pack(),
+            )
+        ]
+    )
+    if not isinstance(query.message, Message):
+        return
+    prompt = await query.message.reply(
+        render(
+            "review_comment_prompt.html.j2",
+            who=query.from_user.full_name,
+            number=sid,
+            changes=decision is Decision.CHANGES,
+        ),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+    await state.set_state(ReviewComment.waiting)
+    await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
+
+
+async def on_reason(
+    query: CallbackQuery,
+    callback_data: CDReason,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+    deps: Deps,
+) -> None:
+    if not deps["roles"].staff:
+        await query.answer(
+            _("Действовать по заявкам могут только сотрудники института."), show_alert=True
+        )
+        return
+    if isinstance(query.message, Message):
+        await _drop_prompt(bot, query.message)
+    if callback_data.reason < 0 or callback_data.reason >= len(reasons()):
+        await state.clear()
+        await query.answer(_("Отменено."))
+        return
+    await state.clear()
+    comment = reasons()[callback_data.reason]
+    result = await review.decide(
+        deps["uow"],
+        callback_data.sid,
+        Decision(callback_data.decision),
+        query.from_user.id,
+        query.from_user.full_name,
+        comment,
+        deps["clock"].now(),
+    )
+    await _after(query, result, bot, i18n, deps, notify=True)
+
+
+async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, deps: Deps) -> None:
+    """A reply in the group to the prompt is the comment of the decision."""
+    data = await state.get_data()
+    replied = message.reply_to_message
+    if replied is None or replied.message_id != data.get("prompt"):
+        await message.reply(
+            _("Чтобы указать причину, ответьте на сообщение бота с вопросом о причине.")
+        )
+        return
+    comment = (message.text or "").strip()
+    if not comment or len(comment) > form_texts.COMMENT_MAX:
+        await message.reply(_("Причина должна быть текстом до 1000 символов."))
+        return
+    await state.clear()
+    await _drop_prompt(bot, replied)
+    result = await review.decide(
+        deps["uow"],
+        data["sid"],
+        Decision(data["decision"]),
+        message.from_user.id if message.from_user else 0,
+        message.from_user.full_name if message.from_user else "",
+        comment,
+        deps["clock"].now(),
+    )
+    if result.outcome is Outcome.ALREADY_DECIDED and result.submission is not None:
+        await message.reply(
+            render_plain("review_already.j2", s=result.submission, zone=deps["zone"])
+        )
+        return
+    if result.outcome is Outcome.DONE and result.submission is not None:
+        await _apply(result.submission, bot, i18n, deps)
+
+
+async def _drop_prompt(bot: Bot, prompt: Message) -> None:
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=prompt.chat.id, message_id=prompt.message_id, reply_markup=None
+        )
+    except TelegramAPIError:
+        log.debug("prompt %s already without buttons", prompt.message_id)
+
+
+async def _after(
+    query: CallbackQuery, result: review.Result, bot: Bot, i18n: I18n, deps: Deps, notify: bool
+) -> None:
+    if result.outcome is Outcome.NOT_FOUND or result.submission is None:
+        await query.answer(_("Такой заявки нет."), show_alert=True)
+        return
+    if result.outcome is Outcome.ALREADY_DECIDED:
+        await _refuse_decided(query, result.submission, deps)
+        return
+    await query.answer(_("Готово."))
+    if notify:
+        await _apply(result.submission, bot, i18n, deps)
+    else:
+        await refresh_card(bot, i18n, result.submission, deps)
+
+
+async def _refuse_decided(query: CallbackQuery, submission: Submission | None, deps: Deps) -> None:
+    if submission is None:
+        await query.answer(_("Такой заявки нет."), show_alert=True)
+        return
+    await query.answer(
+        render_plain("review_already.j2", s=submission, zone=deps["zone"]), show_alert=True
+    )
+
+
+async def _apply(submission: Submission, bot: Bot, i18n: I18n, deps: Deps) -> None:
+    """After a decision is committed: the card, the coordinator, the mentors, the channel."""
+    await refresh_card(bot, i18n, submission, deps)
+    published = await _publish(submission, bot, i18n, deps)
+    uow: UnitOfWork = deps["uow"]
+    author = submission.author
+    await _notify(
+        bot, i18n, uow, author.telegram_id, submission, deps, published=published, fix=True
+    )
+    for mentor in await review.mentors_of(uow, submission.school_id):
+        if mentor.id != author.id:
+            await _notify(
+                bot, i18n, uow, mentor.telegram_id, submission, deps, published=published, fix=False
+            )
+
+
+async def _publish(submission: Submission, bot: Bot, i18n: I18n, deps: Deps) -> bool:
+    channel = deps["settings"].public_channel_id
+    if (
+        channel is None
+        or submission.kind is not SubmissionKind.ANNOUNCEMENT
+        or submission.status != "approved"
+    ):
+        return False
+    values = snapshot(submission).values
+    with i18n.use_locale(languages.DEFAULT):
+        text = render(
+            "public_announcement.html.j2",
+            v=values,
+            s=submission,
+            zone=deps["zone"],
+            when=_when(values, deps),
+        )
+    try:
+        await bot.send_message(channel, text)
+    except TelegramAPIError:
+        log.exception("could not publish announcement %s", submission.id)
+        return False
+    return True
+
+
+def _when(values: dict[str, object], deps: Deps) -> str:
+    raw = values.get("event_at")
+    return (
+        datetime.fromisoformat(str(raw)).astimezone(deps["zone"]).strftime("%d.%m.%Y %H:%M")
+        if raw
+        else ""
+    )
+
+
+async def _notify(
+    bot: Bot,
+    i18n: I18n,
+    uow: UnitOfWork,
+    telegram_id: int,
+    submission: Submission,
+    deps: Deps,
+    published: bool,
+    fix: bool,
+) -> None:
+    language = await languages.of(uow, telegram_id)
+    with i18n.use_locale(language):
+        markup = None
+        if fix and submission.status == "changes_requested":
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=_("✏️ Исправить"), callback_data=CDFix(sid=submission.id).pack()
+                        )
+                    ]
+                ]
+            )
+        text = render(
+            "decision_notice.html.j2",
+            s=submission,
+            kind=form_texts.kind_name(submission.kind),
+            status=form_texts.status_name(submission.status),
+            published=published,
+            mentor=not fix,
+        )
+        try:
+            await bot.send_message(telegram_id, text, reply_markup=markup)
+        except TelegramAPIError as error:
+            log.warning(
+                "could not tell %s about submission %s: %s", telegram_id, submission.id, error
+            )
+
+
+async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, deps: Deps) -> None:
+    """The coordinator reopens the submission sent back to them; the preview is the way in."""
+    person = deps["person"]
+    message = query.message
+    if person is None or not isinstance(message, Message):
+        await query.answer(_("Исправлять может только координатор школы."), show_alert=True)
+        return
+    submission = await review.reopen(deps["uow"], callback_data.sid, person, deps["clock"].now())
+    if submission is None:
+        current = await deps["uow"].submissions.get(callback_data.sid)
+        can_continue = (
+            current is not None and current.status == "draft" and current.author_id == person.id
+        )
+        if not can_continue:
+            await query.answer(_("Эту заявку сейчас нельзя исправить."), show_alert=True)
+            return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await state.set_data({"sid": callback_data.sid, "field": None})
+    await state.set_state(FormDialog.preview)
+    await message.answer(
+        _("Исправьте нужные поля и отправьте заявку снова: сотрудники увидят, что изменилось.")
+    )
+    await ask_again(message, state, deps)
+
+
+def setup(staff_chat_id: int | None) -> Router:
+    router = Router(name="review")
+    router.callback_query.register(on_card_button, CDReview.filter())
+    router.callback_query.register(on_reason, CDReason.filter())
+    router.callback_query.register(on_fix, CDFix.filter())
+    router.message.register(on_comment, ReviewComment.waiting, F.chat.id == staff_chat_id, F.text)
+    return router

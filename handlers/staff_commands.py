@@ -1,0 +1,121 @@
+"""Staff commands in their group: /pending, /history N, /council DD.MM.YYYY, /registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers import form_texts
+from handlers.dialogs import Deps
+from handlers.render import render
+from services import calendar, council, review
+
+PENDING_SHOWN = 50
+
+
+async def _staff_only(message: Message, deps: Deps) -> bool:
+    if deps["roles"].staff:
+        return True
+    await message.answer(_("Эта команда — для сотрудников института."))
+    return False
+
+
+async def cmd_pending(message: Message, deps: Deps) -> None:
+    if not await _staff_only(message, deps):
+        return
+    items = await review.pending(deps["uow"])
+    today = calendar.local_date(deps["clock"].now(), deps["zone"])
+    lines = [
+        {
+            "number": item.id,
+            "kind": form_texts.kind_name(item.kind),
+            "school": item.school.name,
+            "age": (
+                today - calendar.local_date(item.sent_at or item.created_at, deps["zone"])
+            ).days,
+            "claimed": item.claimed_by_name,
+            "late": item.late,
+        }
+        for item in items[:PENDING_SHOWN]
+    ]
+    await message.answer(render("pending.html.j2", lines=lines, total=len(items)))
+
+
+async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> None:
+    if not await _staff_only(message, deps):
+        return
+    argument = (command.args or "").strip().lstrip("№").strip()
+    if not argument.isdigit():
+        await message.answer(_("Укажите номер заявки: /history 12"))
+        return
+    found = await review.history(deps["uow"], int(argument))
+    if found is None:
+        await message.answer(_("Заявки № {number} нет.").format(number=argument))
+        return
+    await message.answer(
+        render(
+            "history.html.j2",
+            h=found,
+            kind=form_texts.kind_name(found.submission.kind),
+            status=form_texts.status_name(found.submission.status),
+            zone=deps["zone"],
+        )
+    )
+
+
+async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> None:
+    if not await _staff_only(message, deps):
+        return
+    try:
+        meets_on = datetime.strptime((command.args or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        await message.answer(_("Укажите дату заседания Учёного совета: /council 15.10.2027"))
+        return
+    today = calendar.local_date(deps["clock"].now(), deps["zone"])
+    if meets_on < today:
+        await message.answer(_("Эта дата уже прошла. Укажите будущую дату заседания."))
+        return
+    actor = message.from_user.id if message.from_user else 0
+    await council.set_meeting(deps["uow"], meets_on, actor, deps["clock"].now())
+    closes = council.closes_on(deps["programme"], meets_on)
+    await message.answer(
+        _(
+            "Заседание Учёного совета: {meets}. Список претендентов закрывается {closes}: в него войдут заявки, одобренные до этого дня."
+        ).format(meets=meets_on.strftime("%d.%m.%Y"), closes=closes.strftime("%d.%m.%Y"))
+    )
+
+
+async def cmd_registry(message: Message, deps: Deps) -> None:
+    if not await _staff_only(message, deps):
+        return
+    found = await council.registry(deps["uow"], deps["programme"], deps["zone"])
+    if found is None:
+        await message.answer(_("Дата Учёного совета не задана. Задайте её: /council 15.10.2027"))
+        return
+    kinds = deps["programme"].applications.kinds()
+    rows = [
+        {
+            "school": item.school.name,
+            "district": item.school.district,
+            "kind": kinds[item.variant].title
+            if item.variant in kinds
+            else form_texts.kind_name(item.kind),
+            "date": item.decided_at,
+            "status": form_texts.status_name(item.status),
+        }
+        for item in found.applicants
+    ]
+    await message.answer(render("registry.html.j2", r=found, rows=rows, zone=deps["zone"]))
+
+
+def setup() -> Router:
+    router = Router(name="staff-commands")
+    router.message.register(cmd_pending, Command("pending"), StateFilter("*"))
+    router.message.register(cmd_history, Command("history"), StateFilter("*"))
+    router.message.register(cmd_council, Command("council"), StateFilter("*"))
+    router.message.register(cmd_registry, Command("registry"), StateFilter("*"))
+    return router

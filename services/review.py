@@ -1,0 +1,200 @@
+"""Staff review of submissions: claim, approve, ask for changes, reject — each exactly once.
+
+Every change is one conditional UPDATE plus its audit entry in one transaction, so two staff
+pressing at once give one decision and the second is told who was first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from storage.models import (
+    AuditEntry,
+    Person,
+    Role,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
+from storage.uow import UnitOfWork
+
+OPEN = (SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW)
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    CHANGES = "changes"
+    REJECT = "reject"
+
+
+DECIDED_STATUS = {
+    Decision.APPROVE: SubmissionStatus.APPROVED,
+    Decision.CHANGES: SubmissionStatus.CHANGES_REQUESTED,
+    Decision.REJECT: SubmissionStatus.REJECTED,
+}
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    ALREADY_DECIDED = "already_decided"
+    NOT_FOUND = "not_found"
+    COMMENT_REQUIRED = "comment_required"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    submission: Submission | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between two versions of a submission."""
+
+    fields: list[str] = field(default_factory=list)
+    added_files: list[str] = field(default_factory=list)
+    removed_files: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.added_files or self.removed_files)
+
+
+async def _reload(uow: UnitOfWork, submission_id: int) -> Submission | None:
+    submission = await uow.submissions.get(submission_id)
+    if submission is not None:
+        await uow.session.refresh(submission)
+    return submission
+
+
+async def claim(
+    uow: UnitOfWork, submission_id: int, actor: int, actor_name: str, now: datetime
+) -> Result:
+    if not await uow.submissions.claim(submission_id, actor, actor_name, now):
+        await uow.rollback()
+        return await _refused(uow, submission_id)
+    uow.audit.record("review.claim", "submission", submission_id, actor, now, name=actor_name)
+    await uow.commit()
+    return Result(Outcome.DONE, await _reload(uow, submission_id))
+
+
+async def decide(
+    uow: UnitOfWork,
+    submission_id: int,
+    decision: Decision,
+    actor: int,
+    actor_name: str,
+    comment: str,
+    now: datetime,
+) -> Result:
+    if decision is not Decision.APPROVE and not comment.strip():
+        return Result(Outcome.COMMENT_REQUIRED, await uow.submissions.get(submission_id))
+    status = DECIDED_STATUS[decision]
+    if not await uow.submissions.decide(submission_id, status, actor, actor_name, comment, now):
+        await uow.rollback()
+        return await _refused(uow, submission_id)
+    uow.audit.record(
+        f"review.{decision.value}",
+        "submission",
+        submission_id,
+        actor,
+        now,
+        name=actor_name,
+        comment=comment,
+    )
+    await uow.commit()
+    return Result(Outcome.DONE, await _reload(uow, submission_id))
+
+
+async def _refused(uow: UnitOfWork, submission_id: int) -> Result:
+    submission = await _reload(uow, submission_id)
+    if submission is None:
+        return Result(Outcome.NOT_FOUND)
+    return Result(Outcome.ALREADY_DECIDED, submission)
+
+
+async def reopen(
+    uow: UnitOfWork, submission_id: int, person: Person, now: datetime
+) -> Submission | None:
+    """ "Исправить": a submission sent back for changes becomes the coordinator's draft again."""
+    submission = await uow.submissions.get(submission_id)
+    if submission is None or not _coordinates(person, submission.school_id):
+        return None
+    if not await uow.submissions.reopen(submission_id, person.id, now):
+        await uow.rollback()
+        return None
+    uow.audit.record("submission.reopen", "submission", submission_id, person.telegram_id, now)
+    await uow.commit()
+    return await _reload(uow, submission_id)
+
+
+def _coordinates(person: Person, school_id: int) -> bool:
+    return any(m.school_id == school_id and m.role is Role.COORDINATOR for m in person.memberships)
+
+
+def version_snapshot(submission: Submission, now: datetime) -> SubmissionVersion:
+    files = [[f.slot, f.file_unique_id, f.file_name] for f in submission.files]
+    return SubmissionVersion(
+        submission_id=submission.id,
+        version=submission.version,
+        values=submission.values,
+        files=json.dumps(files, ensure_ascii=False),
+        sent_at=now,
+    )
+
+
+def changes(previous: SubmissionVersion, current: SubmissionVersion) -> Changes:
+    before: dict[str, Any] = json.loads(previous.values)
+    after: dict[str, Any] = json.loads(current.values)
+    fields = [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+    old_files = {(slot, uid): name for slot, uid, name in json.loads(previous.files)}
+    new_files = {(slot, uid): name for slot, uid, name in json.loads(current.files)}
+    return Changes(
+        fields=fields,
+        added_files=[name for key, name in new_files.items() if key not in old_files],
+        removed_files=[name for key, name in old_files.items() if key not in new_files],
+    )
+
+
+async def last_changes(uow: UnitOfWork, submission: Submission) -> Changes | None:
+    """Changes of the latest version against the one before; None for a first version."""
+    versions = await uow.submissions.versions(submission.id)
+    if len(versions) < 2:
+        return None
+    return changes(versions[-2], versions[-1])
+
+
+async def attach_card(uow: UnitOfWork, submission_id: int, chat_id: int, message_id: int) -> None:
+    submission = await uow.submissions.get(submission_id)
+    if submission is not None:
+        submission.card_chat_id = chat_id
+        submission.card_message_id = message_id
+        await uow.commit()
+
+
+async def pending(uow: UnitOfWork) -> Sequence[Submission]:
+    return await uow.submissions.in_states(OPEN)
+
+
+@dataclass(frozen=True)
+class History:
+    submission: Submission
+    versions: Sequence[SubmissionVersion]
+    actions: Sequence[AuditEntry]
+
+
+async def history(uow: UnitOfWork, submission_id: int) -> History | None:
+    submission = await uow.submissions.get(submission_id)
+    if submission is None:
+        return None
+    versions = await uow.submissions.versions(submission_id)
+    actions = await uow.audit.of_subject("submission", submission_id)
+    return History(submission, versions, actions)
+
+
+async def mentors_of(uow: UnitOfWork, school_id: int) -> Sequence[Person]:
+    return await uow.people.with_role_at(school_id, Role.MENTOR)
