@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -370,7 +370,7 @@ async def _set_hour(message: Message, state: FSMContext, deps: Deps, moment: tim
 # --- Files ------------------------------------------------------------------------------------------
 
 
-async def on_file(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> None:
+async def on_file(message: Message, state: FSMContext, deps: Deps) -> None:
     loaded = await current(state, deps)
     if loaded is None:
         await lost_draft(message, state)

@@ -26,8 +26,6 @@ class FieldType(StrEnum):
     CHOICE = "choice"  # one of the options, by buttons
     DATETIME = "datetime"  # date picker or "25.12.2026 10:00"
     URL = "url"
-    EMAIL = "email"
-    PHONE = "phone"
     CONTACTS = "contacts"  # phone and/or e-mail in free form
     NUMBER = "number"  # a whole number ≥ 0
     YES_NO = "yes_no"
@@ -101,16 +99,6 @@ def parse_text(field: FieldSpec, text: str, now: datetime, zone: ZoneInfo) -> An
             raise FieldError(f"date_{error.reason}") from error
     if kind is FieldType.URL:
         return parse_url(text)
-    if kind is FieldType.EMAIL:
-        value = text.strip()
-        if not validation.is_email(value):
-            raise FieldError("email")
-        return value
-    if kind is FieldType.PHONE:
-        value = text.strip()
-        if not validation.is_phone(value):
-            raise FieldError("phone")
-        return value
     if kind is FieldType.CONTACTS:
         value = _text(text, TITLE_MAX)
         parts = re.split(r"[,;]\s*|\s{2,}", value)
