@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -190,13 +191,15 @@ class FsmRecord(Base):
 
 
 class UserSettings(Base):
-    """Per Telegram user, registered or not: the language they chose or their client's."""
+    """Per Telegram user, registered or not: language and whether optional reminders come."""
 
     __tablename__ = "user_settings"
 
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     client_language: Mapped[str | None] = mapped_column(String(16), default=None)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Non-mandatory reminders are not sent; deadline reminders still are."""
 
 
 class KnownGroup(Base):
@@ -331,3 +334,73 @@ class CouncilMeeting(Base):
     meets_on: Mapped[date] = mapped_column(Date)
     set_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReminderStatus(StrEnum):
+    PLANNED = "planned"
+    CLAIMED = "claimed"  # taken by a sender; sent or not is settled by the same sender
+    SENT = "sent"
+    CANCELLED = "cancelled"  # no longer applies (event moved, report sent)
+    UNREACHABLE = "unreachable"  # the person blocked the bot
+    FAILED = "failed"  # gave up after retries
+
+
+class Reminder(Base):
+    """The outbox: one row per message the scheduler decided to send, planned exactly once.
+
+    `key` is (rule, subject, recipient, occurrence): planning the same reminder twice hits
+    the unique index instead of sending twice.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(60), index=True)
+    """What the reminder is about, e.g. "submission:12" or "school:3"; cancelling goes by it."""
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[ReminderStatus] = mapped_column(
+        Enum(ReminderStatus, name="reminder_status", native_enum=False, length=20),
+        default=ReminderStatus.PLANNED,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+
+
+class Lease(Base):
+    """A named lock with an expiry, so only one process plans and sends at a time."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PlatformStatus(Base):
+    """A school's status of a platform, recorded by staff from the order that granted it."""
+
+    __tablename__ = "platform_statuses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    programme: Mapped[str] = mapped_column(String(60))
+    granted_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), default=None
+    )
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school: Mapped[School] = relationship(lazy="selectin")
