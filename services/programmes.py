@@ -243,6 +243,23 @@ class Materials(_Definition):
         return self
 
 
+class ReminderRules(_Definition):
+    """When reminders go out, in days (or months) before or after the regulation's dates."""
+
+    announcement_notice_days: NonNegativeInt = 4
+    """Before the last day an announcement is on time, the coordinator is reminded."""
+    report_closing_days: tuple[NonNegativeInt, ...] = (7, 0)
+    """Before the report window closes (0: on its last day), to those who have not reported."""
+    application_closing_days: tuple[NonNegativeInt, ...] = (3,)
+    status_expiry_months: tuple[PositiveInt, ...] = (6, 3, 1)
+    roadmap_days: tuple[NonNegativeInt, ...] = (1, 7)
+    """Days after the certificate; the deadline itself is always reminded too."""
+    changes_unanswered_days: PositiveInt = 7
+    digest_highlight_days: PositiveInt = 5
+    """In the staff digest, items waiting longer are highlighted."""
+    council_closing_days: tuple[NonNegativeInt, ...] = (3, 1)
+
+
 class Programme(_Definition):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     title: Text
@@ -257,6 +274,7 @@ class Programme(_Definition):
     applications: Applications
     reports: Reports
     materials: Materials
+    reminders: ReminderRules = ReminderRules()
 
     @model_validator(mode="after")
     def _extension_allowed(self) -> Self:

@@ -13,11 +13,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from services import plans
 from storage.models import (
     AuditEntry,
     Person,
     Role,
     Submission,
+    SubmissionKind,
     SubmissionStatus,
     SubmissionVersion,
 )
@@ -106,6 +108,9 @@ async def decide(
         name=actor_name,
         comment=comment,
     )
+    decided = await uow.submissions.get(submission_id)
+    if decision is Decision.APPROVE and decided is not None and decided.kind is SubmissionKind.PLAN:
+        uow.submissions.add_planned_events(plans.schedule(decided))
     await uow.commit()
     return Result(Outcome.DONE, await _reload(uow, submission_id))
 

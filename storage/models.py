@@ -404,3 +404,19 @@ class PlatformStatus(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     school: Mapped[School] = relationship(lazy="selectin")
+
+
+class PlannedEvent(Base):
+    """An event of an approved plan: the schedule the reminders follow."""
+
+    __tablename__ = "planned_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(100), default="")
+    dates: Mapped[str] = mapped_column(String(200), default="")
+    """As the coordinator wrote it: a date or a month."""
+    event_on: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    """The date, when `dates` names one; only dated events get reminders."""

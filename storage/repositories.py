@@ -20,6 +20,7 @@ from storage.models import (
     KnownGroup,
     Membership,
     Person,
+    PlannedEvent,
     Role,
     School,
     Submission,
@@ -384,6 +385,9 @@ class SubmissionRepository:
 
     def add_version(self, version: SubmissionVersion) -> None:
         self._s.add(version)
+
+    def add_planned_events(self, events: Sequence[PlannedEvent]) -> None:
+        self._s.add_all(events)
 
     async def versions(self, submission_id: int) -> Sequence[SubmissionVersion]:
         rows = await self._s.scalars(

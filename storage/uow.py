@@ -18,6 +18,7 @@ from storage.repositories import (
     SubmissionRepository,
     UserSettingsRepository,
 )
+from storage.schedule import ScheduleRepository
 
 
 class UnitOfWork:
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(session)
         self.council = CouncilRepository(session)
         self.topics = ForumTopicRepository(session)
+        self.schedule = ScheduleRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -1,4 +1,4 @@
-"""reminders outbox, leases, platform statuses, muting
+"""reminders outbox, leases, platform statuses, planned events, muting
 
 Revision ID: 0004
 Revises: 0003
@@ -46,6 +46,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_reminders_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_subject'), ['subject'], unique=False)
 
+    op.create_table('planned_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('form', sa.String(length=100), nullable=False),
+    sa.Column('dates', sa.String(length=200), nullable=False),
+    sa.Column('event_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['plan_id'], ['submissions.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('planned_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_planned_events_event_on'), ['event_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planned_events_plan_id'), ['plan_id'], unique=False)
+
     op.create_table('platform_statuses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -75,6 +91,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_platform_statuses_school_id'))
 
     op.drop_table('platform_statuses')
+    with op.batch_alter_table('planned_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_planned_events_plan_id'))
+        batch_op.drop_index(batch_op.f('ix_planned_events_event_on'))
+
+    op.drop_table('planned_events')
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminders_subject'))
         batch_op.drop_index('ix_reminders_status_due')

@@ -1,0 +1,113 @@
+"""Queries the reminder planner runs each pass; each reads only the dates it needs (indexed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Membership,
+    Person,
+    PlannedEvent,
+    PlatformStatus,
+    Role,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+
+LIVE = (SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW, SubmissionStatus.APPROVED)
+"""Submissions that count as given: sent and not rejected (changes requested do not count)."""
+
+
+class ScheduleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def people_by_school(self, role: Role) -> dict[int, list[Person]]:
+        """Reachable coordinators or mentors of every school, by school id."""
+        rows = await self._s.execute(
+            select(Membership.school_id, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.role == role, Person.unreachable.is_(False))
+            .order_by(Membership.school_id, Person.id)
+        )
+        found: dict[int, list[Person]] = {}
+        for school_id, person in rows.all():
+            found.setdefault(school_id, []).append(person)
+        return found
+
+    async def planned_events(self, first: date, last: date) -> Sequence[PlannedEvent]:
+        rows = await self._s.scalars(
+            select(PlannedEvent)
+            .where(PlannedEvent.event_on >= first, PlannedEvent.event_on <= last)
+            .order_by(PlannedEvent.event_on, PlannedEvent.id)
+        )
+        return rows.all()
+
+    async def announcements(self, start: datetime, end: datetime) -> Sequence[Submission]:
+        """Announcements given (sent, in review or approved) of events between two moments."""
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(
+                Submission.kind == SubmissionKind.ANNOUNCEMENT,
+                Submission.status.in_(LIVE),
+                Submission.event_at >= start,
+                Submission.event_at < end,
+            )
+            .order_by(Submission.event_at, Submission.id)
+        )
+        return rows.all()
+
+    async def schools_that_gave(self, kind: SubmissionKind, school_year: int) -> set[int]:
+        rows = await self._s.scalars(
+            select(Submission.school_id).where(
+                Submission.kind == kind,
+                Submission.school_year == school_year,
+                Submission.status.in_(LIVE),
+            )
+        )
+        return set(rows.all())
+
+    async def latest_statuses(self, programme: str) -> Sequence[PlatformStatus]:
+        newest = (
+            select(func.max(PlatformStatus.id))
+            .where(PlatformStatus.programme == programme)
+            .group_by(PlatformStatus.school_id)
+        )
+        rows = await self._s.scalars(select(PlatformStatus).where(PlatformStatus.id.in_(newest)))
+        return rows.all()
+
+    async def plans_sent_since(self, school_id: int, since: datetime) -> bool:
+        found = await self._s.scalar(
+            select(Submission.id)
+            .where(
+                Submission.school_id == school_id,
+                Submission.kind == SubmissionKind.PLAN,
+                Submission.status.in_(LIVE),
+                Submission.sent_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def waiting(self) -> Sequence[Submission]:
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(Submission.status.in_((SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW)))
+            .order_by(Submission.sent_at, Submission.id)
+        )
+        return rows.all()
+
+    async def changes_unanswered(self, decided_before: datetime) -> Sequence[Submission]:
+        rows = await self._s.scalars(
+            select(Submission).where(
+                # Sent back, or reopened by "Исправить" but not sent again (still decided).
+                Submission.status.in_((SubmissionStatus.CHANGES_REQUESTED, SubmissionStatus.DRAFT)),
+                Submission.decided_at <= decided_before,
+            )
+        )
+        return rows.all()
