@@ -13,7 +13,9 @@ from handlers import (
     my_submissions,
     onboarding,
     plan_events,
+    reminder_actions,
     review,
+    settings,
     staff_commands,
     submit,
 )
@@ -31,6 +33,8 @@ def setup(staff_chat_id: int | None) -> Router:
         access.setup(),
         staff_commands.setup(),
         review.setup(staff_chat_id),
+        settings.setup(),
+        reminder_actions.setup(),
         submit.setup(),
         my_submissions.setup(),
         forms.setup(),

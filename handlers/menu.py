@@ -77,6 +77,7 @@ def _private_commands() -> list[BotCommand]:
         BotCommand(command="help", description=_("Что умеет бот")),
         BotCommand(command="cancel", description=_("Выйти из текущего шага")),
         BotCommand(command="language", description=_("Язык: русский / English")),
+        BotCommand(command="settings", description=_("Напоминания: включить или выключить")),
     ]
 
 

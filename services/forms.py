@@ -189,8 +189,15 @@ def prefill(
         "contacts": contacts,
         "platform_head": person.full_name,
     }
-    if form.kind is SubmissionKind.REPORT and context.get("materials") and form.field("materials"):
-        return {"materials": "; ".join(context["materials"])}
+    if form.kind is SubmissionKind.REPORT:
+        known_report: dict[str, Any] = {
+            f"participants:{event['id']}": event["participants"]
+            for event in context.get("events", ())
+            if event.get("participants") is not None
+        }
+        if context.get("materials") and form.field("materials"):
+            known_report["materials"] = "; ".join(context["materials"])
+        return known_report
     if form.kind is not SubmissionKind.APPLICATION:
         return {}
     return {f.id: known[f.id] for f in form.fields if known.get(f.id)}

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from services import plans
+from services.roles import coordinates
 from storage.models import (
     AuditEntry,
     Person,
@@ -127,7 +128,7 @@ async def reopen(
 ) -> Submission | None:
     """ "Исправить": a submission sent back for changes becomes the coordinator's draft again."""
     submission = await uow.submissions.get(submission_id)
-    if submission is None or not _coordinates(person, submission.school_id):
+    if submission is None or not coordinates(person, submission.school_id):
         return None
     if not await uow.submissions.reopen(submission_id, person.id, now):
         await uow.rollback()
@@ -135,10 +136,6 @@ async def reopen(
     uow.audit.record("submission.reopen", "submission", submission_id, person.telegram_id, now)
     await uow.commit()
     return await _reload(uow, submission_id)
-
-
-def _coordinates(person: Person, school_id: int) -> bool:
-    return any(m.school_id == school_id and m.role is Role.COORDINATOR for m in person.memberships)
 
 
 def version_snapshot(submission: Submission, now: datetime) -> SubmissionVersion:

@@ -62,3 +62,8 @@ def roles_of(person: Person | None, *, staff: bool, admin: bool) -> Roles:
         staff=staff or admin,
         admin=admin,
     )
+
+
+def coordinates(person: Person, school_id: int) -> bool:
+    """Whether the person is a coordinator of the school (checked on every action on its data)."""
+    return any(m.school_id == school_id and m.role is Role.COORDINATOR for m in person.memberships)

@@ -14,7 +14,14 @@ from services import calendar, deadlines, forms, review
 from services.deadlines import Timing, Verdict
 from services.files import IncomingFile
 from services.programmes import Programme
-from storage.models import Person, Submission, SubmissionFile, SubmissionKind, SubmissionStatus
+from services.roles import coordinates
+from storage.models import (
+    Person,
+    Submission,
+    SubmissionFile,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from storage.uow import UnitOfWork
 
 
@@ -88,8 +95,10 @@ async def _context(
                     "id": item.id,
                     "title": json.loads(item.values).get("title", ""),
                     "at": item.event_at.isoformat() if item.event_at else None,
+                    "participants": json.loads(item.values).get("participants"),
                 }
                 for item in announced
+                if json.loads(item.values).get("held") is not False
             ],
             "materials": [json.loads(item.values).get("title", "") for item in materials],
         }
@@ -303,3 +312,61 @@ async def visible(
     if submission is None or submission.school_id not in school_ids:
         return None
     return submission
+
+
+async def draft_from_planned(
+    uow: UnitOfWork, programme: Programme, person: Person, event_id: int, now: datetime
+) -> Submission | None:
+    """A new announcement draft for an event of the approved plan, its title and form filled."""
+    event = await uow.schedule.planned_event(event_id)
+    if event is None or not coordinates(person, event.school_id):
+        return None
+    values: dict[str, Any] = {"title": event.title}
+    if event.form in programme.announcements.forms:
+        values["form"] = event.form
+    submission = Submission(
+        kind=SubmissionKind.ANNOUNCEMENT,
+        variant="",
+        programme=programme.id,
+        school_id=event.school_id,
+        author_id=person.id,
+        values=json.dumps(values, ensure_ascii=False),
+        context="{}",
+        created_at=now,
+        updated_at=now,
+        files=[],
+    )
+    uow.submissions.add(submission)
+    await uow.commit()
+    return submission
+
+
+async def record_outcome(
+    uow: UnitOfWork,
+    submission_id: int,
+    person: Person,
+    held: bool,
+    participants: int | None,
+    materials_link: str | None,
+    now: datetime,
+) -> bool:
+    """After an announced event: whether it took place, how many came; it feeds the report."""
+    submission = await uow.submissions.get(submission_id)
+    if (
+        submission is None
+        or submission.kind is not SubmissionKind.ANNOUNCEMENT
+        or not coordinates(person, submission.school_id)
+    ):
+        return False
+    values = json.loads(submission.values)
+    values["held"] = held
+    if participants is not None:
+        values["participants"] = participants
+    if materials_link:
+        values["materials_link"] = materials_link
+    submission.values = json.dumps(values, ensure_ascii=False)
+    uow.audit.record(
+        "event.outcome", "submission", submission_id, person.telegram_id, now, held=held
+    )
+    await uow.commit()
+    return True

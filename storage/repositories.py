@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -18,6 +19,7 @@ from storage.models import (
     ForumTopic,
     Invitation,
     KnownGroup,
+    Lease,
     Membership,
     Person,
     PlannedEvent,
@@ -440,3 +442,136 @@ class ForumTopicRepository:
 
     def add(self, topic: ForumTopic) -> None:
         self._s.add(topic)
+
+
+class OutboxRepository:
+    """The reminders outbox and the leases: every state change is one conditional statement."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def _insert(self, table: type[Reminder] | type[Lease]) -> Any:
+        """INSERT with ON CONFLICT support, in the dialect of the database in use."""
+        dialect = self._s.get_bind().dialect.name
+        if dialect == "sqlite":
+            return sqlite.insert(table)
+        if dialect == "postgresql":
+            return postgresql.insert(table)
+        raise NotImplementedError(f"no insert-on-conflict for {dialect}")
+
+    async def insert_new(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert rows whose key is not taken yet; returns how many were inserted."""
+        if not rows:
+            return 0
+        statement = (
+            self._insert(Reminder)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Reminder.id)
+        )
+        inserted = await self._s.scalars(statement, list(rows))
+        return len(inserted.all())
+
+    async def cancel_planned(
+        self, subject: str, rules: Collection[str] | None, keep_keys: Collection[str]
+    ) -> int:
+        statement = update(Reminder).where(
+            Reminder.subject == subject, Reminder.status == ReminderStatus.PLANNED
+        )
+        if rules is not None:
+            statement = statement.where(Reminder.rule.in_(list(rules)))
+        if keep_keys:
+            statement = statement.where(Reminder.key.not_in(list(keep_keys)))
+        result = await self._s.execute(
+            statement.values(status=ReminderStatus.CANCELLED, last_error="cancelled: replanned"),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim(self, owner: str, now: datetime, limit: int) -> list[Reminder]:
+        """PLANNED and due to CLAIMED by `owner`, up to `limit`, oldest due first.
+
+        One UPDATE ... RETURNING: the rows it returns are the ones this statement changed,
+        so two senders never get the same row (SQLite runs writers one at a time;
+        PostgreSQL skips rows another claimer has locked).
+        """
+        due_ids = (
+            select(Reminder.id)
+            .where(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(Reminder)
+            .where(Reminder.id.in_(due_ids), Reminder.status == ReminderStatus.PLANNED)
+            .values(status=ReminderStatus.CLAIMED, claimed_by=owner, claimed_at=now)
+            .returning(Reminder)
+        )
+        rows = await self._s.scalars(
+            statement, execution_options={"synchronize_session": False}
+        )
+        return sorted(rows.all(), key=lambda row: (row.due_at, row.id))
+
+    async def settle(self, reminder_id: int, owner: str, **values: Any) -> bool:
+        """Change a row this owner has CLAIMED; False when it is no longer ours."""
+        result = await self._s.execute(
+            update(Reminder)
+            .where(
+                Reminder.id == reminder_id,
+                Reminder.status == ReminderStatus.CLAIMED,
+                Reminder.claimed_by == owner,
+            )
+            .values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release_claimed_before(self, cutoff: datetime) -> int:
+        result = await self._s.execute(
+            update(Reminder)
+            .where(Reminder.status == ReminderStatus.CLAIMED, Reminder.claimed_at < cutoff)
+            .values(status=ReminderStatus.PLANNED, claimed_by=None, claimed_at=None),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def due(self, now: datetime, limit: int) -> Sequence[Reminder]:
+        rows = await self._s.scalars(
+            select(Reminder)
+            .where(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def count_by_status(self) -> dict[ReminderStatus, int]:
+        rows = await self._s.execute(
+            select(Reminder.status, func.count()).group_by(Reminder.status)
+        )
+        return {status: int(count) for status, count in rows.tuples()}
+
+    async def extend_lease(self, name: str, owner: str, now: datetime, expires_at: datetime) -> bool:
+        """Renew a lease we hold or take over an expired one."""
+        result = await self._s.execute(
+            update(Lease)
+            .where(Lease.name == name, (Lease.owner == owner) | (Lease.expires_at <= now))
+            .values(owner=owner, expires_at=expires_at),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def insert_lease(self, name: str, owner: str, expires_at: datetime) -> bool:
+        """Create the lease unless some process already has a row for it."""
+        result = await self._s.execute(
+            self._insert(Lease)
+            .values(name=name, owner=owner, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        return bool(result.rowcount)
+
+    async def delete_lease(self, name: str, owner: str) -> bool:
+        result = await self._s.execute(
+            delete(Lease).where(Lease.name == name, Lease.owner == owner),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

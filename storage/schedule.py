@@ -40,6 +40,9 @@ class ScheduleRepository:
             found.setdefault(school_id, []).append(person)
         return found
 
+    async def planned_event(self, event_id: int) -> PlannedEvent | None:
+        return await self._s.get(PlannedEvent, event_id)
+
     async def planned_events(self, first: date, last: date) -> Sequence[PlannedEvent]:
         rows = await self._s.scalars(
             select(PlannedEvent)

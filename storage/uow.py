@@ -13,6 +13,7 @@ from storage.repositories import (
     ForumTopicRepository,
     InvitationRepository,
     KnownGroupRepository,
+    OutboxRepository,
     PersonRepository,
     SchoolRepository,
     SubmissionRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(session)
         self.council = CouncilRepository(session)
         self.topics = ForumTopicRepository(session)
+        self.outbox = OutboxRepository(session)
         self.schedule = ScheduleRepository(session)
 
     async def commit(self) -> None:

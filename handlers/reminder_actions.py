@@ -1,0 +1,140 @@
+"""Buttons of reminders: announce a planned event; say whether an event took place."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.dialogs import Deps, question
+from handlers.field_errors import explain
+from handlers.reminder_texts import CDAnnouncePlanned, CDHeld
+from handlers.submit import resume_at_first_gap
+from services import submissions
+from services.fields import FieldError, FieldSpec, FieldType, parse_text, parse_url
+
+PARTICIPANTS = FieldSpec("participants", FieldType.NUMBER)
+
+
+class EventOutcome(StatesGroup):
+    participants = State()
+    link = State()
+
+
+async def on_announce(
+    query: CallbackQuery, callback_data: CDAnnouncePlanned, state: FSMContext, deps: Deps
+) -> None:
+    person = deps["person"]
+    draft = None
+    if person is not None:
+        draft = await submissions.draft_from_planned(
+            deps["uow"], deps["programme"], person, callback_data.event_id, deps["clock"].now()
+        )
+    if draft is None or not isinstance(query.message, Message):
+        await query.answer(
+            _("Анонс этого мероприятия может подать только координатор школы."), show_alert=True
+        )
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await state.set_data({"sid": draft.id, "field": None})
+    await resume_at_first_gap(query.message, state, deps)
+
+
+async def on_held(
+    query: CallbackQuery, callback_data: CDHeld, state: FSMContext, deps: Deps
+) -> None:
+    person = deps["person"]
+    message = query.message
+    if person is None or not isinstance(message, Message):
+        await query.answer(_("Отвечать может только координатор школы."), show_alert=True)
+        return
+    if not callback_data.held:
+        saved = await submissions.record_outcome(
+            deps["uow"], callback_data.sid, person, False, None, None, deps["clock"].now()
+        )
+        await query.answer(
+            _("Отмечено: мероприятие не состоялось.") if saved else _("Это не ваше мероприятие.")
+        )
+        if saved:
+            await message.edit_reply_markup(reply_markup=None)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await state.set_data({"outcome_sid": callback_data.sid})
+    await state.set_state(EventOutcome.participants)
+    await ask_participants(message, state, deps)
+
+
+@question(EventOutcome.participants)
+async def ask_participants(message: Message, state: FSMContext, deps: Deps) -> None:
+    await message.answer(_("Сколько человек участвовало? Напишите число."))
+
+
+async def on_participants(message: Message, state: FSMContext, deps: Deps) -> None:
+    try:
+        count = parse_text(PARTICIPANTS, message.text or "", deps["clock"].now(), deps["zone"])
+    except FieldError as error:
+        await message.answer(explain(error, PARTICIPANTS))
+        return
+    await state.update_data(participants=count)
+    await state.set_state(EventOutcome.link)
+    await ask_link(message, state, deps)
+
+
+@question(EventOutcome.link)
+async def ask_link(message: Message, state: FSMContext, deps: Deps) -> None:
+    skip = InlineKeyboardButton(text=_("Пропустить"), callback_data="outcome_skip")
+    await message.answer(
+        _("Ссылка на материалы мероприятия (фото, презентации), если есть."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip]]),
+    )
+
+
+async def on_link(message: Message, state: FSMContext, deps: Deps) -> None:
+    try:
+        link = parse_url(message.text or "")
+    except FieldError as error:
+        await message.answer(explain(error, FieldSpec("link", FieldType.URL)))
+        return
+    await _finish(message, state, deps, link)
+
+
+async def on_skip(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _finish(query.message, state, deps, None)
+
+
+async def _finish(message: Message, state: FSMContext, deps: Deps, link: str | None) -> None:
+    data = await state.get_data()
+    await state.clear()
+    saved = await submissions.record_outcome(
+        deps["uow"],
+        data["outcome_sid"],
+        deps["person"],
+        True,
+        data.get("participants"),
+        link,
+        deps["clock"].now(),
+    )
+    await message.answer(
+        _("Спасибо! Это войдёт в годовой отчёт.")
+        if saved
+        else _("Не удалось сохранить: это мероприятие не вашей школы.")
+    )
+
+
+def setup() -> Router:
+    router = Router(name="reminder-actions")
+    router.callback_query.register(on_announce, CDAnnouncePlanned.filter())
+    router.callback_query.register(on_held, CDHeld.filter())
+    router.callback_query.register(on_skip, F.data == "outcome_skip", EventOutcome.link)
+    router.message.register(
+        on_participants, EventOutcome.participants, F.text, F.chat.type == "private"
+    )
+    router.message.register(on_link, EventOutcome.link, F.text, F.chat.type == "private")
+    return router
