@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -13,6 +13,8 @@ from storage.models import (
     Person,
     PlannedEvent,
     PlatformStatus,
+    Reminder,
+    ReminderStatus,
     Role,
     Submission,
     SubmissionKind,
@@ -114,3 +116,23 @@ class ScheduleRepository:
             )
         )
         return rows.all()
+
+    async def planned_reminders(self, until: datetime) -> Sequence[tuple[int, str]]:
+        """(id, key) of reminders still waiting to be sent, due until the given moment."""
+        rows = await self._s.execute(
+            select(Reminder.id, Reminder.key).where(
+                Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= until
+            )
+        )
+        return [(row[0], row[1]) for row in rows.all()]
+
+    async def cancel_reminders(self, ids: Sequence[int]) -> int:
+        """Planned reminders that no longer apply; ones already claimed by a sender stay."""
+        if not ids:
+            return 0
+        result = await self._s.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
+            .values(status=ReminderStatus.CANCELLED)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

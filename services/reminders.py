@@ -1,0 +1,479 @@
+"""The reminder planner: from the data and the programme, which messages are due, to whom.
+
+Each pass computes every reminder that should exist around now and hands them to the outbox,
+which keeps one row per key: a reminder is planned once however often the pass runs. Planned
+rows that no longer apply (the event moved, the report came) are cancelled by the same pass.
+All times are local to the deployment's zone; messages go out at the reminder hour.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from services import calendar, council, outbox
+from services.deadlines import report_year
+from services.outbox import Planned
+from services.programmes import Programme
+from storage.models import Person, Role, Submission, SubmissionKind, SubmissionStatus
+from storage.uow import UnitOfWork
+
+CATCH_UP = timedelta(days=3)
+"""A bot that was down sends what fell due meanwhile, if not older than this."""
+HORIZON = timedelta(days=1)
+"""Reminders due up to this far ahead are planned now (they wait in the outbox)."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    now: datetime
+    zone: ZoneInfo
+    hour: int
+
+    @property
+    def today(self) -> date:
+        return calendar.local_date(self.now, self.zone)
+
+    def at(self, day: date) -> datetime:
+        """The reminder hour of a local day, in UTC."""
+        return datetime.combine(day, time(self.hour), tzinfo=self.zone).astimezone(UTC)
+
+    def wanted(self, due: datetime) -> bool:
+        return self.now - CATCH_UP <= due <= self.now + HORIZON
+
+
+def _planned(
+    rule: str,
+    subject: str,
+    person_or_chat: Person | int,
+    occurrence: str,
+    due: datetime,
+    mandatory: bool,
+    **payload: object,
+) -> Planned:
+    chat_id = person_or_chat if isinstance(person_or_chat, int) else person_or_chat.telegram_id
+    return Planned(
+        key=f"{rule}:{subject}:{chat_id}:{occurrence}",
+        rule=rule,
+        subject=subject,
+        chat_id=chat_id,
+        due_at=due,
+        mandatory=mandatory,
+        payload=payload,
+    )
+
+
+async def compute(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+) -> list[Planned]:
+    """Every reminder that should exist now (due within the catch-up and the horizon)."""
+    coordinators = await uow.schedule.people_by_school(Role.COORDINATOR)
+    mentors = await uow.schedule.people_by_school(Role.MENTOR)
+    found: list[Planned] = []
+    found += await _planned_events(uow, programme, moment, coordinators)
+    found += await _announced_events(uow, moment, coordinators, mentors)
+    found += await _report_window(uow, programme, moment, coordinators, mentors, staff_chat_id)
+    found += await _application_window(uow, programme, moment, coordinators)
+    found += await _status_terms(uow, programme, moment, coordinators)
+    found += await _changes_unanswered(uow, programme, moment, staff_chat_id)
+    if staff_chat_id is not None:
+        found += await _staff_digest(uow, programme, moment, staff_chat_id)
+        found += await _council_closing(uow, programme, moment, staff_chat_id)
+    return [item for item in found if moment.wanted(item.due_at)]
+
+
+async def _planned_events(
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+) -> list[Planned]:
+    """An event of the approved plan still without an announcement, days before its deadline."""
+    lead = programme.announcements.lead_days
+    notice = programme.reminders.announcement_notice_days
+    first, last = moment.today, moment.today + timedelta(days=lead + notice + 2)
+    events = await uow.schedule.planned_events(first, last)
+    announced = await uow.schedule.announcements(
+        moment.at(first) - timedelta(days=1), moment.at(last) + timedelta(days=2)
+    )
+    announced_days = {
+        (a.school_id, calendar.local_date(a.event_at, moment.zone)) for a in announced if a.event_at
+    }
+    found = []
+    for event in events:
+        if event.event_on is None or (event.school_id, event.event_on) in announced_days:
+            continue
+        deadline = event.event_on - timedelta(days=lead)
+        due = moment.at(max(deadline - timedelta(days=notice), moment.today))
+        for person in coordinators.get(event.school_id, []):
+            found.append(
+                _planned(
+                    "announce_planned",
+                    f"planned:{event.id}",
+                    person,
+                    event.event_on.isoformat(),
+                    due,
+                    True,
+                    event_id=event.id,
+                    title=event.title,
+                    event_on=event.event_on.isoformat(),
+                    deadline=deadline.isoformat(),
+                )
+            )
+    return found
+
+
+async def _announced_events(
+    uow: UnitOfWork,
+    moment: Moment,
+    coordinators: dict[int, list[Person]],
+    mentors: dict[int, list[Person]],
+) -> list[Planned]:
+    """Mentors hear of each announced event; a day before, everyone; after it, the follow-up."""
+    start = moment.now - timedelta(days=2) - CATCH_UP
+    announced = await uow.schedule.announcements(start, moment.now + timedelta(days=400))
+    found = []
+    for item in announced:
+        assert item.event_at is not None
+        day = calendar.local_date(item.event_at, moment.zone)
+        occurrence = item.event_at.isoformat()
+        subject = f"submission:{item.id}"
+        title = _title(item)
+        info = {
+            "submission_id": item.id,
+            "title": title,
+            "school": item.school.name,
+            "at": item.event_at.isoformat(),
+        }
+        if item.sent_at is not None and item.event_at > moment.now:
+            sent_day = calendar.local_date(item.sent_at, moment.zone)
+            announce_due = moment.at(
+                sent_day if item.sent_at < moment.at(sent_day) else sent_day + timedelta(days=1)
+            )
+            for mentor in mentors.get(item.school_id, []):
+                found.append(
+                    _planned(
+                        "event_for_mentor", subject, mentor, occurrence, announce_due, False, **info
+                    )
+                )
+        if item.status is SubmissionStatus.APPROVED:
+            eve = moment.at(day - timedelta(days=1))
+            if eve < item.event_at:
+                for person in coordinators.get(item.school_id, []) + mentors.get(
+                    item.school_id, []
+                ):
+                    found.append(
+                        _planned("event_tomorrow", subject, person, occurrence, eve, False, **info)
+                    )
+            if "held" not in _values(item):
+                for person in coordinators.get(item.school_id, []):
+                    after = moment.at(day + timedelta(days=1))
+                    found.append(
+                        _planned("event_followup", subject, person, occurrence, after, True, **info)
+                    )
+    return found
+
+
+def _title(item: Submission) -> str:
+    return str(_values(item).get("title", ""))
+
+
+def _values(item: Submission) -> dict[str, object]:
+    return dict(json.loads(item.values))
+
+
+async def _report_window(
+    uow: UnitOfWork,
+    programme: Programme,
+    moment: Moment,
+    coordinators: dict[int, list[Person]],
+    mentors: dict[int, list[Person]],
+    staff_chat_id: int | None,
+) -> list[Planned]:
+    window = programme.windows.report
+    if window is None or window.yearly is None:
+        return []
+    year = report_year(moment.today)
+    opens, closes = calendar.window_dates(window.yearly, year + 1)
+    reported = await uow.schedule.schools_that_gave(SubmissionKind.REPORT, year)
+    occurrence = str(year)
+    found = []
+    for school_id, people in coordinators.items():
+        subject = f"report:{school_id}"
+        for person in people:
+            found.append(
+                _planned(
+                    "report_open",
+                    subject,
+                    person,
+                    occurrence,
+                    moment.at(opens),
+                    False,
+                    opens=opens.isoformat(),
+                    closes=closes.isoformat(),
+                )
+            )
+            if school_id in reported:
+                continue
+            for days in programme.reminders.report_closing_days:
+                found.append(
+                    _planned(
+                        f"report_closing_{days}",
+                        subject,
+                        person,
+                        occurrence,
+                        moment.at(closes - timedelta(days=days)),
+                        True,
+                        closes=closes.isoformat(),
+                    )
+                )
+            found.append(
+                _planned(
+                    "report_overdue",
+                    subject,
+                    person,
+                    occurrence,
+                    moment.at(closes + timedelta(days=1)),
+                    True,
+                    closes=closes.isoformat(),
+                )
+            )
+        if school_id not in reported:
+            for mentor in mentors.get(school_id, []):
+                found.append(
+                    _planned(
+                        "report_overdue_mentor",
+                        subject,
+                        mentor,
+                        occurrence,
+                        moment.at(closes + timedelta(days=1)),
+                        False,
+                        closes=closes.isoformat(),
+                        school_id=school_id,
+                    )
+                )
+    missing = sorted(set(coordinators) - reported)
+    if staff_chat_id is not None and missing:
+        found.append(
+            _planned(
+                "report_overdue_staff",
+                f"report_year:{year}",
+                staff_chat_id,
+                occurrence,
+                moment.at(closes + timedelta(days=1)),
+                True,
+                closes=closes.isoformat(),
+                schools=missing,
+            )
+        )
+    return found
+
+
+async def _application_window(
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+) -> list[Planned]:
+    """At opening and before closing: schools without a status or whose status ends this year."""
+    window = programme.windows.application
+    if window is None or window.yearly is None:
+        return []
+    opens, closes = calendar.window_dates(window.yearly, moment.today.year)
+    statuses = {s.school_id: s for s in await uow.schedule.latest_statuses(programme.id)}
+    found = []
+    for school_id, people in coordinators.items():
+        status = statuses.get(school_id)
+        if (
+            status is not None
+            and status.expires_on is not None
+            and status.expires_on.year > moment.today.year
+        ):
+            continue
+        subject = f"application:{school_id}"
+        days = [("application_open", opens)] + [
+            (f"application_closing_{d}", closes - timedelta(days=d))
+            for d in programme.reminders.application_closing_days
+        ]
+        for person in people:
+            for rule, day in days:
+                found.append(
+                    _planned(
+                        rule,
+                        subject,
+                        person,
+                        str(opens.year),
+                        moment.at(day),
+                        rule != "application_open",
+                        opens=opens.isoformat(),
+                        closes=closes.isoformat(),
+                    )
+                )
+    return found
+
+
+async def _status_terms(
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+) -> list[Planned]:
+    """Before the status ends; and the roadmap due after the certificate."""
+    found = []
+    rules = programme.reminders
+    for status in await uow.schedule.latest_statuses(programme.id):
+        subject = f"status:{status.id}"
+        people = coordinators.get(status.school_id, [])
+        if status.expires_on is not None:
+            for months in rules.status_expiry_months:
+                day = _months_before(status.expires_on, months)
+                for person in people:
+                    found.append(
+                        _planned(
+                            f"status_expiry_{months}m",
+                            subject,
+                            person,
+                            status.expires_on.isoformat(),
+                            moment.at(day),
+                            True,
+                            expires=status.expires_on.isoformat(),
+                        )
+                    )
+        due_days = programme.status.roadmap_due_days_after_certificate
+        if due_days is None:
+            continue
+        deadline = calendar.roadmap_due(status.granted_on, due_days)
+        since = moment.at(status.granted_on) - timedelta(hours=moment.hour + 1)
+        if await uow.schedule.plans_sent_since(status.school_id, since):
+            continue
+        for offset in sorted({*rules.roadmap_days, due_days}):
+            day = status.granted_on + timedelta(days=offset)
+            for person in people:
+                found.append(
+                    _planned(
+                        f"roadmap_{offset}",
+                        subject,
+                        person,
+                        status.granted_on.isoformat(),
+                        moment.at(day),
+                        True,
+                        deadline=deadline.isoformat(),
+                    )
+                )
+    return found
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in range(day.day, 0, -1):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: day 1 exists in every month")
+
+
+async def _changes_unanswered(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+) -> list[Planned]:
+    days = programme.reminders.changes_unanswered_days
+    found = []
+    for item in await uow.schedule.changes_unanswered(moment.now - timedelta(days=days)):
+        assert item.decided_at is not None
+        due = moment.at(calendar.local_date(item.decided_at, moment.zone) + timedelta(days=days))
+        subject = f"submission:{item.id}"
+        occurrence = item.decided_at.isoformat()
+        info = {"submission_id": item.id, "title": _title(item), "kind": item.kind.value}
+        found.append(
+            _planned("changes_unanswered", subject, item.author, occurrence, due, True, **info)
+        )
+        if staff_chat_id is not None:
+            found.append(
+                _planned(
+                    "changes_unanswered_staff",
+                    subject,
+                    staff_chat_id,
+                    occurrence,
+                    due,
+                    True,
+                    school=item.school.name,
+                    **info,
+                )
+            )
+    return found
+
+
+async def _staff_digest(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int
+) -> list[Planned]:
+    """On working days, when something waits: counts by kind and the oldest items."""
+    if moment.today.weekday() >= 5:
+        return []
+    waiting = await uow.schedule.waiting()
+    if not waiting:
+        return []
+    counts: dict[str, int] = {}
+    for item in waiting:
+        counts[item.kind.value] = counts.get(item.kind.value, 0) + 1
+    oldest = [
+        {
+            "id": item.id,
+            "kind": item.kind.value,
+            "school": item.school.name,
+            "days": (
+                moment.today - calendar.local_date(item.sent_at or item.created_at, moment.zone)
+            ).days,
+        }
+        for item in waiting[:10]
+    ]
+    return [
+        _planned(
+            "staff_digest",
+            "digest",
+            staff_chat_id,
+            moment.today.isoformat(),
+            moment.at(moment.today),
+            True,
+            counts=counts,
+            oldest=oldest,
+            highlight=programme.reminders.digest_highlight_days,
+        )
+    ]
+
+
+async def _council_closing(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int
+) -> list[Planned]:
+    meeting = await uow.council.latest()
+    if meeting is None:
+        return []
+    closes = council.closes_on(programme, meeting.meets_on)
+    return [
+        _planned(
+            f"council_closing_{days}",
+            f"council:{meeting.id}",
+            staff_chat_id,
+            meeting.meets_on.isoformat(),
+            moment.at(closes - timedelta(days=days)),
+            True,
+            meets=meeting.meets_on.isoformat(),
+            closes=closes.isoformat(),
+        )
+        for days in programme.reminders.council_closing_days
+    ]
+
+
+@dataclass(frozen=True)
+class PassReport:
+    wanted: int
+    planned: int
+    cancelled: int
+
+
+async def plan_pass(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+) -> PassReport:
+    """One pass of the planner: plan what is due (once per key), cancel what no longer applies."""
+    wanted = await compute(uow, programme, moment, staff_chat_id)
+    planned = await outbox.plan(uow, wanted)
+    keep = {item.key for item in wanted}
+    waiting = await uow.schedule.planned_reminders(moment.now + HORIZON)
+    cancelled = await uow.schedule.cancel_reminders(
+        [rid for rid, key in waiting if key not in keep]
+    )
+    await uow.commit()
+    return PassReport(len(wanted), planned, cancelled)
