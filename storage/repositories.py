@@ -23,6 +23,8 @@ from storage.models import (
     Membership,
     Person,
     PlannedEvent,
+    Reminder,
+    ReminderStatus,
     Role,
     School,
     Submission,
@@ -507,9 +509,7 @@ class OutboxRepository:
             .values(status=ReminderStatus.CLAIMED, claimed_by=owner, claimed_at=now)
             .returning(Reminder)
         )
-        rows = await self._s.scalars(
-            statement, execution_options={"synchronize_session": False}
-        )
+        rows = await self._s.scalars(statement, execution_options={"synchronize_session": False})
         return sorted(rows.all(), key=lambda row: (row.due_at, row.id))
 
     async def settle(self, reminder_id: int, owner: str, **values: Any) -> bool:
@@ -550,7 +550,9 @@ class OutboxRepository:
         )
         return {status: int(count) for status, count in rows.tuples()}
 
-    async def extend_lease(self, name: str, owner: str, now: datetime, expires_at: datetime) -> bool:
+    async def extend_lease(
+        self, name: str, owner: str, now: datetime, expires_at: datetime
+    ) -> bool:
         """Renew a lease we hold or take over an expired one."""
         result = await self._s.execute(
             update(Lease)
