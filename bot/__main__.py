@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="every school: school_id;school_name;role;link"
     )
     invite.add_argument("--role", choices=["coordinator", "mentor"], required=True)
+    due = commands.add_parser("reminders", help="what reminders are due now; send them")
+    action = due.add_mutually_exclusive_group(required=True)
+    action.add_argument(
+        "--due", action="store_true", help="print what is due now and why (dry run)"
+    )
+    action.add_argument("--send", action="store_true", help="plan and send what is due now")
     return parser
 
 
@@ -48,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings()
     setup_logging(settings.log_level)
     command = args.command or "run"
-    if command in ("run", "invite") and settings.bot_token is None:
+    if command in ("run", "invite", "reminders") and settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     try:

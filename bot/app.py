@@ -41,6 +41,13 @@ def create_i18n() -> I18n:
 
 
 def create_bot(settings: Settings, retry: RetryMiddleware) -> Bot:
+    bot = create_bare_bot(settings)
+    bot.session.middleware(retry)
+    return bot
+
+
+def create_bare_bot(settings: Settings) -> Bot:
+    """A bot on the configured Bot API server, with no request middleware."""
     if settings.bot_token is None:
         raise MissingTokenError
     api = (
@@ -49,7 +56,6 @@ def create_bot(settings: Settings, retry: RetryMiddleware) -> Bot:
         else None
     )
     session = AiohttpSession(api=api) if api else AiohttpSession()
-    session.middleware(retry)
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -67,6 +73,7 @@ class App:
     i18n: I18n
     staff: StaffDirectory
     programme: Programme
+    clock: Clock
 
     async def close(self) -> None:
         await self.bot.session.close()
@@ -87,12 +94,13 @@ def create_app(settings: Settings, programme: Programme, clock: Clock | None = N
         bot, settings.staff_chat_id, settings.admin_ids, settings.staff_cache_seconds
     )
     i18n = create_i18n()
+    clock = clock or SystemClock()
     dispatcher = Dispatcher(
         storage=DatabaseStorage(session_factory),
         events_isolation=SimpleEventIsolation(),
         settings=settings,
         programme=programme,
-        clock=clock or SystemClock(),
+        clock=clock,
         staff=staff,
         staff_chat_id=settings.staff_chat_id,
         invite_ttl_days=settings.invite_ttl_days,
@@ -106,4 +114,4 @@ def create_app(settings: Settings, programme: Programme, clock: Clock | None = N
         observer.middleware(HandlerNameMiddleware())
     dispatcher.errors.register(on_error)
     dispatcher.include_router(handlers.setup(settings.staff_chat_id))
-    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programme)
+    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programme, clock)

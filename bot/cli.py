@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -12,14 +13,17 @@ from aiogram.utils.i18n import I18n
 from bot.app import create_app, create_i18n
 from bot.config import Settings
 from bot.runner import run
+from bot.scheduler import Reminders
+from handlers.reminder_texts import make_renderer
 from handlers.render import render_plain
-from services import invitations, schools_import
+from services import invitations, languages, reminders, schools_import
 from services.clock import SystemClock
+from services.outbox import Planned
 from services.programmes import Programme
 from services.schools import Lookup, lookup
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from storage.models import Role
+from storage.models import Reminder, Role
 from storage.uow import UnitOfWorkFactory
 
 
@@ -38,6 +42,8 @@ def execute(
         return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
     if command == "invite":
         return asyncio.run(invite(settings, programme, args.role, args.school, args.all))
+    if command == "reminders":
+        return asyncio.run(reminders_now(settings, programme, send=args.send))
     asyncio.run(run(create_app(settings, programme)))
     return 0
 
@@ -97,3 +103,44 @@ def _lookup_failure(needle: str, found: Lookup) -> str:
     lines = [f"{found.total} schools match {needle!r}; give the id or the full name:"]
     lines += [f"{school.id};{school.name}" for school in found.candidates]
     return "\n".join(lines)
+
+
+async def reminders_now(settings: Settings, programme: Programme, send: bool) -> int:
+    """`--due` lists what is due and the text it will carry; `--send` plans and sends it."""
+    app = create_app(settings, programme)
+    scheduled = Reminders(app)
+    try:
+        if send:
+            planned = await scheduled.plan()
+            if planned is None:
+                print("another process holds the planner lease: the running bot plans and sends")
+                return 1
+            report = await scheduled.sender.drain()
+            print(f"planned {planned.planned}, cancelled {planned.cancelled}; {report}")
+            return 0
+        moment = scheduled.moment()
+        render = make_renderer(app.i18n, settings.zone)
+        async with app.uow_factory() as uow:
+            items = await reminders.due_now(uow, programme, moment, settings.staff_chat_id)
+        for item in items:
+            text, _ = await render(_as_row(item), languages.DEFAULT)
+            when = item.due_at.astimezone(settings.zone).strftime("%d.%m.%Y %H:%M")
+            first_line = text.splitlines()[0] if text else ""
+            print(f"{when}\t{item.rule}\t{item.chat_id}\t{item.subject}\t{first_line}")
+        print(f"{len(items)} due now")
+        return 0
+    finally:
+        await scheduled.close()
+        await app.close()
+
+
+def _as_row(item: Planned) -> Reminder:
+    return Reminder(
+        key=item.key,
+        rule=item.rule,
+        subject=item.subject,
+        chat_id=item.chat_id,
+        mandatory=item.mandatory,
+        payload=json.dumps(dict(item.payload), ensure_ascii=False, default=str),
+        due_at=item.due_at,
+    )

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Moscow"
     programme: str = "krasnodar-digital"
     log_level: str = "INFO"
+    reminder_hour: int = Field(default=10, ge=8, le=20)
+    """Local hour reminders go out at: within the working day, never at night."""
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     staff_cache_seconds: int = Field(default=60, ge=0)
 

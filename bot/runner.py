@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.app import App
+from bot.scheduler import Reminders
 from handlers.menu import publish_commands
 
 log = logging.getLogger(__name__)
@@ -19,10 +21,16 @@ async def run(app: App) -> None:
         me = await app.bot.me()
         log.info("started as @%s (id %s)", me.username, me.id)
         await publish_commands_for(app)
-        await app.dispatcher.start_polling(
-            app.bot,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-            handle_signals=True,
-        )
+        stop = asyncio.Event()
+        scheduled = asyncio.create_task(Reminders(app).run(stop))
+        try:
+            await app.dispatcher.start_polling(
+                app.bot,
+                allowed_updates=app.dispatcher.resolve_used_update_types(),
+                handle_signals=True,
+            )
+        finally:
+            stop.set()
+            await scheduled
     finally:
         await app.close()

@@ -44,6 +44,13 @@ class Moment:
         return self.now - CATCH_UP <= due <= self.now + HORIZON
 
 
+@dataclass(frozen=True)
+class Wanted:
+    planned: Planned
+    until: date | None
+    """The last local day the reminder makes sense; after it a late one is dropped."""
+
+
 def _planned(
     rule: str,
     subject: str,
@@ -51,10 +58,11 @@ def _planned(
     occurrence: str,
     due: datetime,
     mandatory: bool,
+    until: date | None = None,
     **payload: object,
-) -> Planned:
+) -> Wanted:
     chat_id = person_or_chat if isinstance(person_or_chat, int) else person_or_chat.telegram_id
-    return Planned(
+    planned = Planned(
         key=f"{rule}:{subject}:{chat_id}:{occurrence}",
         rule=rule,
         subject=subject,
@@ -63,6 +71,7 @@ def _planned(
         mandatory=mandatory,
         payload=payload,
     )
+    return Wanted(planned, until)
 
 
 async def compute(
@@ -71,7 +80,7 @@ async def compute(
     """Every reminder that should exist now (due within the catch-up and the horizon)."""
     coordinators = await uow.schedule.people_by_school(Role.COORDINATOR)
     mentors = await uow.schedule.people_by_school(Role.MENTOR)
-    found: list[Planned] = []
+    found: list[Wanted] = []
     found += await _planned_events(uow, programme, moment, coordinators)
     found += await _announced_events(uow, moment, coordinators, mentors)
     found += await _report_window(uow, programme, moment, coordinators, mentors, staff_chat_id)
@@ -81,12 +90,16 @@ async def compute(
     if staff_chat_id is not None:
         found += await _staff_digest(uow, programme, moment, staff_chat_id)
         found += await _council_closing(uow, programme, moment, staff_chat_id)
-    return [item for item in found if moment.wanted(item.due_at)]
+    return [
+        item.planned
+        for item in found
+        if moment.wanted(item.planned.due_at) and (item.until is None or moment.today <= item.until)
+    ]
 
 
 async def _planned_events(
     uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
-) -> list[Planned]:
+) -> list[Wanted]:
     """An event of the approved plan still without an announcement, days before its deadline."""
     lead = programme.announcements.lead_days
     notice = programme.reminders.announcement_notice_days
@@ -113,6 +126,7 @@ async def _planned_events(
                     event.event_on.isoformat(),
                     due,
                     True,
+                    until=deadline,
                     event_id=event.id,
                     title=event.title,
                     event_on=event.event_on.isoformat(),
@@ -127,7 +141,7 @@ async def _announced_events(
     moment: Moment,
     coordinators: dict[int, list[Person]],
     mentors: dict[int, list[Person]],
-) -> list[Planned]:
+) -> list[Wanted]:
     """Mentors hear of each announced event; a day before, everyone; after it, the follow-up."""
     start = moment.now - timedelta(days=2) - CATCH_UP
     announced = await uow.schedule.announcements(start, moment.now + timedelta(days=400))
@@ -152,7 +166,14 @@ async def _announced_events(
             for mentor in mentors.get(item.school_id, []):
                 found.append(
                     _planned(
-                        "event_for_mentor", subject, mentor, occurrence, announce_due, False, **info
+                        "event_for_mentor",
+                        subject,
+                        mentor,
+                        occurrence,
+                        announce_due,
+                        False,
+                        day,
+                        **info,
                     )
                 )
         if item.status is SubmissionStatus.APPROVED:
@@ -162,7 +183,16 @@ async def _announced_events(
                     item.school_id, []
                 ):
                     found.append(
-                        _planned("event_tomorrow", subject, person, occurrence, eve, False, **info)
+                        _planned(
+                            "event_tomorrow",
+                            subject,
+                            person,
+                            occurrence,
+                            eve,
+                            False,
+                            day - timedelta(days=1),
+                            **info,
+                        )
                     )
             if "held" not in _values(item):
                 for person in coordinators.get(item.school_id, []):
@@ -188,7 +218,7 @@ async def _report_window(
     coordinators: dict[int, list[Person]],
     mentors: dict[int, list[Person]],
     staff_chat_id: int | None,
-) -> list[Planned]:
+) -> list[Wanted]:
     window = programme.windows.report
     if window is None or window.yearly is None:
         return []
@@ -208,13 +238,15 @@ async def _report_window(
                     occurrence,
                     moment.at(opens),
                     False,
+                    until=closes,
                     opens=opens.isoformat(),
                     closes=closes.isoformat(),
                 )
             )
             if school_id in reported:
                 continue
-            for days in programme.reminders.report_closing_days:
+            closing = programme.reminders.report_closing_days
+            for days, until in _series(closing, closes).items():
                 found.append(
                     _planned(
                         f"report_closing_{days}",
@@ -223,6 +255,7 @@ async def _report_window(
                         occurrence,
                         moment.at(closes - timedelta(days=days)),
                         True,
+                        until=until,
                         closes=closes.isoformat(),
                     )
                 )
@@ -270,7 +303,7 @@ async def _report_window(
 
 async def _application_window(
     uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
-) -> list[Planned]:
+) -> list[Wanted]:
     """At opening and before closing: schools without a status or whose status ends this year."""
     window = programme.windows.application
     if window is None or window.yearly is None:
@@ -287,12 +320,13 @@ async def _application_window(
         ):
             continue
         subject = f"application:{school_id}"
-        days = [("application_open", opens)] + [
-            (f"application_closing_{d}", closes - timedelta(days=d))
-            for d in programme.reminders.application_closing_days
+        closing = _series(programme.reminders.application_closing_days, closes)
+        days = [("application_open", opens, closes)] + [
+            (f"application_closing_{d}", closes - timedelta(days=d), until)
+            for d, until in closing.items()
         ]
         for person in people:
-            for rule, day in days:
+            for rule, day, until in days:
                 found.append(
                     _planned(
                         rule,
@@ -301,6 +335,7 @@ async def _application_window(
                         str(opens.year),
                         moment.at(day),
                         rule != "application_open",
+                        until=until,
                         opens=opens.isoformat(),
                         closes=closes.isoformat(),
                     )
@@ -310,7 +345,7 @@ async def _application_window(
 
 async def _status_terms(
     uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
-) -> list[Planned]:
+) -> list[Wanted]:
     """Before the status ends; and the roadmap due after the certificate."""
     found = []
     rules = programme.reminders
@@ -329,6 +364,7 @@ async def _status_terms(
                             status.expires_on.isoformat(),
                             moment.at(day),
                             True,
+                            until=status.expires_on,
                             expires=status.expires_on.isoformat(),
                         )
                     )
@@ -350,10 +386,20 @@ async def _status_terms(
                         status.granted_on.isoformat(),
                         moment.at(day),
                         True,
+                        until=deadline,
                         deadline=deadline.isoformat(),
                     )
                 )
     return found
+
+
+def _series(days_before: tuple[int, ...], last_day: date) -> dict[int, date]:
+    """For reminders N days before a date: each makes sense until the next one is due."""
+    ordered = sorted(set(days_before), reverse=True)
+    return {
+        days: last_day - timedelta(days=ordered[i + 1] + 1) if i + 1 < len(ordered) else last_day
+        for i, days in enumerate(ordered)
+    }
 
 
 def _months_before(day: date, months: int) -> date:
@@ -369,7 +415,7 @@ def _months_before(day: date, months: int) -> date:
 
 async def _changes_unanswered(
     uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
-) -> list[Planned]:
+) -> list[Wanted]:
     days = programme.reminders.changes_unanswered_days
     found = []
     for item in await uow.schedule.changes_unanswered(moment.now - timedelta(days=days)):
@@ -399,7 +445,7 @@ async def _changes_unanswered(
 
 async def _staff_digest(
     uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int
-) -> list[Planned]:
+) -> list[Wanted]:
     """On working days, when something waits: counts by kind and the oldest items."""
     if moment.today.weekday() >= 5:
         return []
@@ -428,6 +474,7 @@ async def _staff_digest(
             moment.today.isoformat(),
             moment.at(moment.today),
             True,
+            until=moment.today,
             counts=counts,
             oldest=oldest,
             highlight=programme.reminders.digest_highlight_days,
@@ -437,7 +484,7 @@ async def _staff_digest(
 
 async def _council_closing(
     uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int
-) -> list[Planned]:
+) -> list[Wanted]:
     meeting = await uow.council.latest()
     if meeting is None:
         return []
@@ -450,10 +497,13 @@ async def _council_closing(
             meeting.meets_on.isoformat(),
             moment.at(closes - timedelta(days=days)),
             True,
+            until=until,
             meets=meeting.meets_on.isoformat(),
             closes=closes.isoformat(),
         )
-        for days in programme.reminders.council_closing_days
+        for days, until in _series(
+            programme.reminders.council_closing_days, closes - timedelta(days=1)
+        ).items()
     ]
 
 
@@ -477,3 +527,19 @@ async def plan_pass(
     )
     await uow.commit()
     return PassReport(len(wanted), planned, cancelled)
+
+
+async def due_now(
+    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+) -> list[Planned]:
+    """What a pass would send now, without writing anything (the operator's dry run)."""
+    wanted = [
+        item
+        for item in await compute(uow, programme, moment, staff_chat_id)
+        if item.due_at <= moment.now
+    ]
+    settled = await uow.schedule.settled_keys([item.key for item in wanted])
+    return sorted(
+        (item for item in wanted if item.key not in settled),
+        key=lambda item: (item.due_at, item.key),
+    )

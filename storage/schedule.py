@@ -136,3 +136,14 @@ class ScheduleRepository:
             .values(status=ReminderStatus.CANCELLED)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def settled_keys(self, keys: Sequence[str]) -> set[str]:
+        """Keys whose reminder was already sent, cancelled or given up (not to be sent now)."""
+        if not keys:
+            return set()
+        rows = await self._s.scalars(
+            select(Reminder.key).where(
+                Reminder.key.in_(keys), Reminder.status != ReminderStatus.PLANNED
+            )
+        )
+        return set(rows.all())

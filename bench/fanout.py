@@ -1,0 +1,195 @@
+"""Fan-out benchmark: N due reminders to N people through the fake Bot API with real limits.
+
+    .venv/bin/python -m bench.fanout --recipients 10000
+    .venv/bin/python -m bench.fanout --recipients 2000 --kill-at 500
+
+The parent process runs the fake server (tests/fake_telegram, default RateLimits) and a temp
+SQLite database; the sender runs in a child process (`--child`) over HTTP, as in production.
+With `--kill-at N` the first child is SIGKILLed once N messages have arrived, and a second
+child (whose recover_stale treats the dead one's claims as stale) finishes the job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import tempfile
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import Settings
+from bot.delivery import Outgoing, Sender, create_sender_bot
+from services import outbox
+from services.outbox import Planned
+from storage import migrate
+from storage.db import create_engine, create_session_factory
+from storage.models import Reminder
+from storage.uow import UnitOfWorkFactory
+from tests.fake_telegram import FakeTelegram, RateLimits
+
+TOKEN = "123456789:BENCH-token"
+FIRST_USER = 10_000_000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fanout")
+    parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--kill-at", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--stale-after",
+        type=float,
+        default=0.0,
+        help="seconds after which the restarted sender takes claims for a dead sender's",
+    )
+    parser.add_argument("--lease-ttl", type=float, default=5.0, help="seconds")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", help=argparse.SUPPRESS)
+    parser.add_argument("--owner", default="bench", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        logging.basicConfig(level=logging.WARNING, format="child %(process)d: %(message)s")
+        asyncio.run(child(args))
+        return 0
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
+        migrate.upgrade(url)
+        asyncio.run(parent(args, url))
+    return 0
+
+
+# ------------------------------------------------------------------ the sender process
+
+
+async def child(args: argparse.Namespace) -> None:
+    """Run the sender until nothing is planned or claimed any more."""
+    engine = create_engine(args.database_url)
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=TOKEN,
+        bot_api_base_url=args.api_url,
+        database_url=args.database_url,
+    )
+    bot = create_sender_bot(settings)
+
+    async def render(reminder: Reminder, language: str) -> Outgoing:
+        return Outgoing(f"Напоминание {reminder.key}: срок отчёта завтра")
+
+    sender = Sender(bot, uow_factory, render, args.owner, lambda: datetime.now(UTC))
+    stop = asyncio.Event()
+
+    async def stop_when_done() -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            async with uow_factory() as uow:
+                counts = await outbox.stats(uow)
+            if counts["planned"] == 0 and counts["claimed"] == 0:
+                stop.set()
+                return
+
+    watcher = asyncio.create_task(stop_when_done())
+    try:
+        await sender.run(
+            stop,
+            interval=0.2,
+            lease_ttl=timedelta(seconds=args.lease_ttl),
+            stale_after=timedelta(seconds=args.stale_after),
+        )
+    finally:
+        watcher.cancel()
+        await bot.session.close()
+        await engine.dispose()
+
+
+# ------------------------------------------------------------------ the parent
+
+
+async def parent(args: argparse.Namespace, url: str) -> None:
+    fake = FakeTelegram(TOKEN, limits=RateLimits())
+    await fake.start()
+    engine = create_engine(url)
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
+    try:
+        chats = range(FIRST_USER, FIRST_USER + args.recipients)
+        for chat_id in chats:
+            fake.world.add_user(chat_id, f"User {chat_id}", started=True)
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        async with uow_factory() as uow:
+            planned = await outbox.plan(
+                uow,
+                [
+                    Planned(f"bench:{chat_id}", "bench", f"bench:{chat_id}", chat_id, due)
+                    for chat_id in chats
+                ],
+            )
+        print(f"planned {planned} reminders to {args.recipients} chats")
+
+        in_flight: int | None = None
+        first = await spawn(args, url, fake.base_url, "bench-1", args.stale_after)
+        if args.kill_at is None:
+            await first.wait()
+        else:
+            await fake.wait_until(
+                lambda: delivered(fake) >= args.kill_at or first.returncode is not None,
+                within=24 * 3600,
+            )
+            os.kill(first.pid, signal.SIGKILL)
+            await first.wait()
+            async with uow_factory() as uow:
+                in_flight = (await outbox.stats(uow))["claimed"]
+            print(f"killed the sender after {delivered(fake)} messages; {in_flight} claimed")
+            second = await spawn(args, url, fake.base_url, "bench-2", args.stale_after)
+            await second.wait()
+        async with uow_factory() as uow:
+            counts = await outbox.stats(uow)
+        report(fake, planned, counts, in_flight)
+    finally:
+        await engine.dispose()
+        await fake.stop()
+
+
+async def spawn(
+    args: argparse.Namespace, url: str, api_url: str, owner: str, stale_after: float
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.fanout",
+        "--child",
+        f"--database-url={url}",
+        f"--api-url={api_url}",
+        f"--owner={owner}",
+        f"--stale-after={stale_after}",
+        f"--lease-ttl={args.lease_ttl}",
+    )
+
+
+def delivered(fake: FakeTelegram) -> int:
+    return sum(1 for call in fake.calls if call.method == "sendMessage" and call.status == 200)
+
+
+def report(fake: FakeTelegram, planned: int, counts: dict[str, int], in_flight: int | None) -> None:
+    sends = fake.calls_of("sendMessage")
+    ok = [call for call in sends if call.status == 200]
+    per_chat = Counter(call.params["chat_id"] for call in ok)
+    span = ok[-1].at - ok[0].at if len(ok) > 1 else 0.0
+    print(f"delivered            {len(ok)} messages in {span:.1f} s")
+    if in_flight is None and span:
+        print(f"rate                 {(len(ok) - 1) / span:.2f} messages/s")
+    print(f"lost                 {planned - len(per_chat)}")
+    print(f"duplicates           {sum(n - 1 for n in per_chat.values())}")
+    if in_flight is not None:
+        print(f"in flight at kill    {in_flight}")
+    print(f"calls in retry_after {len(fake.retry_after_violations)}")
+    print(f"429 responses        {sum(1 for call in sends if call.status == 429)}")
+    print(f"outbox               {counts}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

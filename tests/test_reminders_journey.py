@@ -1,0 +1,184 @@
+"""Reminders through the fake Bot API with a controllable clock: who gets what, on which day."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from bot.scheduler import Reminders
+from services import onboarding
+from storage.models import PlannedEvent, Role, Submission, SubmissionKind, SubmissionStatus
+from tests import seed
+from tests.harness import STAFF_CHAT_ID
+
+
+async def _people(bot, people):
+    await seed.schools(bot.app)
+    maria = people("Мария")
+    await seed.coordinator(bot.app, maria)
+    mentor = people("Наставник")
+    code = await seed.invitation(bot.app, "МАОУ Гимназия № 5", Role.MENTOR)
+    async with bot.app.uow_factory() as uow:
+        newcomer = onboarding.Newcomer(
+            mentor.id, "Сидоров Иван Иванович", "Методист", bot.clock.now()
+        )
+        await onboarding.join(uow, code, mentor.id, bot.clock.now(), newcomer)
+    await maria.send("/start")
+    await mentor.send("/start")
+    return maria, mentor
+
+
+async def _approved_announcement(bot, maria, title: str, at: datetime) -> int:
+    async with bot.app.uow_factory() as uow:
+        school = await uow.schools.by_name("МАОУ Гимназия № 5")
+        person = await uow.people.by_telegram_id(maria.id)
+        item = Submission(
+            kind=SubmissionKind.ANNOUNCEMENT,
+            programme="krasnodar-digital",
+            school_id=school.id,
+            author_id=person.id,
+            status=SubmissionStatus.APPROVED,
+            values=json.dumps({"title": title, "form": "семинар"}),
+            event_at=at,
+            sent_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+            school_year=2026,
+            files=[],
+        )
+        uow.session.add(item)
+        await uow.commit()
+        return item.id
+
+
+async def _tick(bot) -> None:
+    """One planner pass and one drain of the outbox, as the running bot does."""
+    scheduled = Reminders(bot.app, owner="test")
+    try:
+        await scheduled.plan()
+        await scheduled.sender.drain()
+    finally:
+        await scheduled.close()
+
+
+async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, people, clock) -> None:
+    maria, mentor = await _people(bot, people)
+    await _approved_announcement(
+        bot, maria, "Семинар «Цифра»", datetime(2026, 12, 15, 7, tzinfo=UTC)
+    )
+    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)  # 14.12, 10:05 in Moscow
+    await _tick(bot)
+    assert "Завтра: «Семинар «Цифра»» (МАОУ Гимназия № 5), 15.12.2026 10:00" in maria.last.text
+    assert "Завтра: «Семинар «Цифра»»" in mentor.last.text
+    before = len(maria.messages())
+    await _tick(bot)
+    assert len(maria.messages()) == before, "a reminder is sent once"
+
+    clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    question = maria.last
+    assert "состоялось?" in question.text
+    assert "состоялось?" not in mentor.last.text
+    assert "Сколько человек участвовало" in await maria.press("Состоялось", message=question)
+    assert "Нужно целое число" in await maria.send("много")
+    await maria.send("27")
+    done = await maria.press("Пропустить")
+    assert "войдёт в годовой отчёт" in done
+
+    report = await maria.send("📊 Отчёт за год")
+    assert "Сейчас: 27" in report
+
+
+async def test_muted_person_gets_only_deadline_reminders(bot, people, clock) -> None:
+    maria, mentor = await _people(bot, people)
+    await mentor.send("/settings")
+    await mentor.press("Выключить необязательные")
+    assert "выключены" in mentor.last.text
+    await _approved_announcement(bot, maria, "Вебинар", datetime(2026, 12, 15, 7, tzinfo=UTC))
+    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    mentor_before = len(mentor.messages())
+    await _tick(bot)
+    assert "Завтра" in maria.last.text
+    assert len(mentor.messages()) == mentor_before, "optional reminders are muted"
+
+    await maria.send("/settings")
+    await maria.press("Выключить необязательные")
+    clock._now = datetime(2027, 7, 3, 7, 5, tzinfo=UTC)  # a week before the report window closes
+    await _tick(bot)
+    assert "Отчёт за учебный год ещё не отправлен. Срок — до 10.07.2027" in maria.last.text
+
+
+async def test_planned_event_reminder_opens_the_announcement_prefilled(bot, people, clock) -> None:
+    maria, _ = await _people(bot, people)
+    async with bot.app.uow_factory() as uow:
+        school = await uow.schools.by_name("МАОУ Гимназия № 5")
+        person = await uow.people.by_telegram_id(maria.id)
+        plan = Submission(
+            kind=SubmissionKind.PLAN,
+            programme="krasnodar-digital",
+            school_id=school.id,
+            author_id=person.id,
+            status=SubmissionStatus.APPROVED,
+            files=[],
+        )
+        uow.session.add(plan)
+        await uow.session.flush()
+        uow.session.add(
+            PlannedEvent(
+                school_id=school.id,
+                plan_id=plan.id,
+                title="Мастер-класс «ИИ»",
+                form="мастер-класс",
+                dates="20.12.2026",
+                event_on=date(2026, 12, 20),
+            )
+        )
+        await uow.commit()
+    clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    reminder = maria.last
+    assert (
+        "Мастер-класс «ИИ»» проходит 20.12.2026. Анонс нужно подать не позднее 10.12.2026"
+        in reminder.text
+    )
+    asked = await maria.press("Подать анонс", message=reminder)
+    assert "Шаг 3 из 7" in asked and "Дата и время" in asked
+    await maria.send("20.12.2026 11:00")
+    await maria.send("Школа")
+    await maria.send("Учителя")
+    await maria.press("Пропустить")
+    preview = await maria.send("Описание")
+    assert "Название: Мастер-класс «ИИ»" in preview and "Форма: мастер-класс" in preview
+
+
+async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
+    bot, people, clock
+) -> None:
+    maria, mentor = await _people(bot, people)
+    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    assert "Срок отчёта за учебный год истёк 10.07.2027" in maria.last.text
+    assert "не отправила отчёт" in mentor.last.text
+    assert "Не отчитались школ: 1" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+
+
+async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
+    bot, people, clock
+) -> None:
+    maria, _ = await _people(bot, people)
+    maria.user.blocked_bot = True
+    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    calls = len(bot.fake.calls_of("sendMessage"))
+    await _tick(bot)
+    assert (
+        len(
+            [
+                c
+                for c in bot.fake.calls_of("sendMessage")[calls:]
+                if c.params.get("chat_id") == str(maria.id)
+            ]
+        )
+        == 0
+    )
+    async with bot.app.uow_factory() as uow:
+        person = await uow.people.by_telegram_id(maria.id)
+        assert person.unreachable
