@@ -88,6 +88,7 @@ def _staff_commands() -> list[BotCommand]:
         BotCommand(command="history", description=_("История заявки по номеру")),
         BotCommand(command="council", description=_("Дата Учёного совета")),
         BotCommand(command="registry", description=_("Список претендентов к совету")),
+        BotCommand(command="granted", description=_("Записать приказ о присвоении статуса")),
         BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
         BotCommand(command="cancel", description=_("Отменить текущее действие")),
     ]

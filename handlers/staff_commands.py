@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers import form_texts
 from handlers.dialogs import Deps
 from handlers.render import render
-from services import calendar, council, review
+from services import calendar, council, people, review, statuses
 
 PENDING_SHOWN = 50
 
@@ -42,7 +42,8 @@ async def cmd_pending(message: Message, deps: Deps) -> None:
         }
         for item in items[:PENDING_SHOWN]
     ]
-    await message.answer(render("pending.html.j2", lines=lines, total=len(items)))
+    blocked = await people.unreachable(deps["uow"])
+    await message.answer(render("pending.html.j2", lines=lines, total=len(items), blocked=blocked))
 
 
 async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> None:
@@ -112,10 +113,30 @@ async def cmd_registry(message: Message, deps: Deps) -> None:
     await message.answer(render("registry.html.j2", r=found, rows=rows, zone=deps["zone"]))
 
 
+async def cmd_granted(message: Message, command: CommandObject, deps: Deps) -> None:
+    """`/granted 12 01.11.2027`: application 12 was granted by the order of that date."""
+    if not await _staff_only(message, deps):
+        return
+    words = (command.args or "").replace("№", "").split()
+    try:
+        number, order_on = int(words[0]), datetime.strptime(words[1], "%d.%m.%Y").date()
+    except (IndexError, ValueError):
+        await message.answer(
+            _("Укажите номер одобренной заявки и дату приказа: /granted 12 01.11.2027")
+        )
+        return
+    actor = message.from_user.id if message.from_user else 0
+    grant = await statuses.record_grant(
+        deps["uow"], deps["programme"], number, order_on, actor, deps["clock"].now()
+    )
+    await message.answer(render("granted.html.j2", grant=grant, number=number))
+
+
 def setup() -> Router:
     router = Router(name="staff-commands")
     router.message.register(cmd_pending, Command("pending"), StateFilter("*"))
     router.message.register(cmd_history, Command("history"), StateFilter("*"))
     router.message.register(cmd_council, Command("council"), StateFilter("*"))
     router.message.register(cmd_registry, Command("registry"), StateFilter("*"))
+    router.message.register(cmd_granted, Command("granted"), StateFilter("*"))
     return router

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 
@@ -11,3 +14,8 @@ async def mark_unreachable(uow: UnitOfWork, telegram_id: int) -> None:
     if person is not None and not person.unreachable:
         person.unreachable = True
         await uow.commit()
+
+
+async def unreachable(uow: UnitOfWork) -> Sequence[Person]:
+    """Who blocked the bot: staff see them, since reminders to them go nowhere."""
+    return await uow.people.unreachable()

@@ -43,6 +43,10 @@ class Moment:
     def wanted(self, due: datetime) -> bool:
         return self.now - CATCH_UP <= due <= self.now + HORIZON
 
+    def any_wanted(self, *days: date) -> bool:
+        """Whether a rule has anything to plan now: cheap, before looping over schools."""
+        return any(self.wanted(self.at(day)) for day in days)
+
 
 @dataclass(frozen=True)
 class Wanted:
@@ -224,6 +228,9 @@ async def _report_window(
         return []
     year = report_year(moment.today)
     opens, closes = calendar.window_dates(window.yearly, year + 1)
+    closing_days = [closes - timedelta(days=d) for d in programme.reminders.report_closing_days]
+    if not moment.any_wanted(opens, closes + timedelta(days=1), *closing_days):
+        return []
     reported = await uow.schedule.schools_that_gave(SubmissionKind.REPORT, year)
     occurrence = str(year)
     found = []
@@ -309,6 +316,11 @@ async def _application_window(
     if window is None or window.yearly is None:
         return []
     opens, closes = calendar.window_dates(window.yearly, moment.today.year)
+    closing_days = [
+        closes - timedelta(days=d) for d in programme.reminders.application_closing_days
+    ]
+    if not moment.any_wanted(opens, *closing_days):
+        return []
     statuses = {s.school_id: s for s in await uow.schedule.latest_statuses(programme.id)}
     found = []
     for school_id, people in coordinators.items():
@@ -372,10 +384,13 @@ async def _status_terms(
         if due_days is None:
             continue
         deadline = calendar.roadmap_due(status.granted_on, due_days)
+        offsets = sorted({*rules.roadmap_days, due_days})
+        if not moment.any_wanted(*(status.granted_on + timedelta(days=o) for o in offsets)):
+            continue
         since = moment.at(status.granted_on) - timedelta(hours=moment.hour + 1)
         if await uow.schedule.plans_sent_since(status.school_id, since):
             continue
-        for offset in sorted({*rules.roadmap_days, due_days}):
+        for offset in offsets:
             day = status.granted_on + timedelta(days=offset)
             for person in people:
                 found.append(

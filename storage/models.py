@@ -403,8 +403,6 @@ class PlatformStatus(Base):
     recorded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    school: Mapped[School] = relationship(lazy="selectin")
-
 
 class PlannedEvent(Base):
     """An event of an approved plan: the schedule the reminders follow."""

@@ -97,6 +97,12 @@ class PersonRepository:
     def add_membership(self, membership: Membership) -> None:
         self._s.add(membership)
 
+    async def unreachable(self) -> Sequence[Person]:
+        rows = await self._s.scalars(
+            select(Person).where(Person.unreachable.is_(True)).order_by(Person.id)
+        )
+        return rows.all()
+
     async def with_role_at(self, school_id: int, role: Role) -> Sequence[Person]:
         rows = await self._s.scalars(
             select(Person)

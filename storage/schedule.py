@@ -86,6 +86,14 @@ class ScheduleRepository:
         rows = await self._s.scalars(select(PlatformStatus).where(PlatformStatus.id.in_(newest)))
         return rows.all()
 
+    async def latest_status_of(self, school_id: int, programme: str) -> PlatformStatus | None:
+        return await self._s.scalar(
+            select(PlatformStatus)
+            .where(PlatformStatus.school_id == school_id, PlatformStatus.programme == programme)
+            .order_by(PlatformStatus.id.desc())
+            .limit(1)
+        )
+
     async def plans_sent_since(self, school_id: int, since: datetime) -> bool:
         found = await self._s.scalar(
             select(Submission.id)

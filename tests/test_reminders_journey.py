@@ -182,3 +182,51 @@ async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
     async with bot.app.uow_factory() as uow:
         person = await uow.people.by_telegram_id(maria.id)
         assert person.unreachable
+
+
+async def test_granted_status_brings_roadmap_and_term_reminders(bot, people, clock) -> None:
+    maria, _ = await _people(bot, people)
+    olga = people("Ольга", staff=True)
+    staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
+    async with bot.app.uow_factory() as uow:
+        school = await uow.schools.by_name("МАОУ Гимназия № 5")
+        person = await uow.people.by_telegram_id(maria.id)
+        application = Submission(
+            kind=SubmissionKind.APPLICATION,
+            variant="assignment",
+            programme="krasnodar-digital",
+            school_id=school.id,
+            author_id=person.id,
+            status=SubmissionStatus.APPROVED,
+            files=[],
+        )
+        uow.session.add(application)
+        await uow.commit()
+    await olga.send_in(staff_chat, "/granted 1 20.11.2026")
+    answer = bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "записан с 20.11.2026" in answer and "Действует до 20.11.2029" in answer
+    await olga.send_in(staff_chat, "/granted 99 20.11.2026")
+    assert "нет среди заявок" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+
+    clock._now = datetime(2026, 11, 21, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    assert (
+        "план работы (дорожную карту) на весь период нужно отправить до 30.11.2026"
+        in maria.last.text
+    )
+    clock._now = datetime(2029, 5, 20, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    assert "Статус площадки действует до 20.11.2029" in maria.last.text
+
+
+async def test_pending_shows_who_blocked_the_bot(bot, people, clock) -> None:
+    maria, _ = await _people(bot, people)
+    olga = people("Ольга", staff=True)
+    maria.user.blocked_bot = True
+    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    await _tick(bot)
+    await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/pending")
+    assert (
+        "Заблокировали бота, напоминания им не доходят (1): Иванова Мария Петровна"
+        in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    )
