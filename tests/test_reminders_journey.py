@@ -230,3 +230,29 @@ async def test_pending_shows_who_blocked_the_bot(bot, people, clock) -> None:
         "Заблокировали бота, напоминания им не доходят (1): Иванова Мария Петровна"
         in bot.fake.last_bot_message(STAFF_CHAT_ID).text
     )
+
+
+async def test_operator_dry_run_then_send(bot, people, clock, capsys) -> None:
+    """`reminders --due` prints what is due and why and sends nothing; `--send` sends it once."""
+    from bot.cli import report_reminders
+
+    maria, _ = await _people(bot, people)
+    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    sent_before = len(bot.fake.calls_of("sendMessage"))
+    assert await report_reminders(bot.app, send=False) == 0
+    printed = capsys.readouterr().out
+    assert (
+        f"11.07.2027 10:00\treport_overdue\t{maria.id}\treport:2\t❗ Срок отчёта за учебный год истёк 10.07.2027"
+        in printed
+    )
+    assert "report_overdue_mentor" in printed and printed.strip().endswith("3 due now")
+    assert len(bot.fake.calls_of("sendMessage")) == sent_before
+
+    assert await report_reminders(bot.app, send=True) == 0
+    assert "planned 3" in capsys.readouterr().out
+    assert "Срок отчёта за учебный год истёк" in maria.last.text
+    after = len(bot.fake.calls_of("sendMessage"))
+    assert await report_reminders(bot.app, send=True) == 0
+    assert len(bot.fake.calls_of("sendMessage")) == after
+    assert await report_reminders(bot.app, send=False) == 0
+    assert capsys.readouterr().out.strip().endswith("0 due now")
