@@ -102,7 +102,7 @@ async def compute(
 
 
 async def _planned_events(
-    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[int]]
 ) -> list[Wanted]:
     """An event of the approved plan still without an announcement, days before its deadline."""
     lead = programme.announcements.lead_days
@@ -143,68 +143,62 @@ async def _planned_events(
 async def _announced_events(
     uow: UnitOfWork,
     moment: Moment,
-    coordinators: dict[int, list[Person]],
-    mentors: dict[int, list[Person]],
+    coordinators: dict[int, list[int]],
+    mentors: dict[int, list[int]],
 ) -> list[Wanted]:
-    """Mentors hear of each announced event; a day before, everyone; after it, the follow-up."""
-    start = moment.now - timedelta(days=2) - CATCH_UP
-    announced = await uow.schedule.announcements(start, moment.now + timedelta(days=400))
+    """Mentors hear of each announced event; a day before, everyone; after it, the follow-up.
+
+    Only two narrow slices are read: announcements sent lately (news for mentors) and events
+    around today (the eve and the day after), so a pass costs the same in any month.
+    """
+    window_start = moment.now - CATCH_UP - timedelta(days=1)
     found = []
-    for item in announced:
-        assert item.event_at is not None
+    for item in await uow.schedule.announcements_sent(window_start, moment.now + HORIZON):
+        assert item.sent_at is not None and item.event_at is not None
+        sent_day = calendar.local_date(item.sent_at, moment.zone)
+        due = moment.at(
+            sent_day if item.sent_at < moment.at(sent_day) else sent_day + timedelta(days=1)
+        )
         day = calendar.local_date(item.event_at, moment.zone)
-        occurrence = item.event_at.isoformat()
-        subject = f"submission:{item.id}"
-        title = _title(item)
-        info = {
-            "submission_id": item.id,
-            "title": title,
-            "school": item.school.name,
-            "at": item.event_at.isoformat(),
-        }
-        if item.sent_at is not None and item.event_at > moment.now:
-            sent_day = calendar.local_date(item.sent_at, moment.zone)
-            announce_due = moment.at(
-                sent_day if item.sent_at < moment.at(sent_day) else sent_day + timedelta(days=1)
-            )
-            for mentor in mentors.get(item.school_id, []):
+        for mentor in mentors.get(item.school_id, []):
+            found.append(_event(item, "event_for_mentor", mentor, due, False, day))
+    around = await uow.schedule.announcements(
+        window_start - timedelta(days=1), moment.now + HORIZON + timedelta(days=2)
+    )
+    for item in around:
+        if item.status is not SubmissionStatus.APPROVED or item.event_at is None:
+            continue
+        day = calendar.local_date(item.event_at, moment.zone)
+        eve = moment.at(day - timedelta(days=1))
+        if eve < item.event_at:
+            for person in coordinators.get(item.school_id, []) + mentors.get(item.school_id, []):
                 found.append(
-                    _planned(
-                        "event_for_mentor",
-                        subject,
-                        mentor,
-                        occurrence,
-                        announce_due,
-                        False,
-                        day,
-                        **info,
-                    )
+                    _event(item, "event_tomorrow", person, eve, False, day - timedelta(days=1))
                 )
-        if item.status is SubmissionStatus.APPROVED:
-            eve = moment.at(day - timedelta(days=1))
-            if eve < item.event_at:
-                for person in coordinators.get(item.school_id, []) + mentors.get(
-                    item.school_id, []
-                ):
-                    found.append(
-                        _planned(
-                            "event_tomorrow",
-                            subject,
-                            person,
-                            occurrence,
-                            eve,
-                            False,
-                            day - timedelta(days=1),
-                            **info,
-                        )
-                    )
-            if "held" not in _values(item):
-                for person in coordinators.get(item.school_id, []):
-                    after = moment.at(day + timedelta(days=1))
-                    found.append(
-                        _planned("event_followup", subject, person, occurrence, after, True, **info)
-                    )
+        if "held" not in _values(item):
+            after = moment.at(day + timedelta(days=1))
+            for person in coordinators.get(item.school_id, []):
+                found.append(_event(item, "event_followup", person, after, True, None))
     return found
+
+
+def _event(
+    item: Submission, rule: str, chat_id: int, due: datetime, mandatory: bool, until: date | None
+) -> Wanted:
+    assert item.event_at is not None
+    return _planned(
+        rule,
+        f"submission:{item.id}",
+        chat_id,
+        item.event_at.isoformat(),
+        due,
+        mandatory,
+        until,
+        submission_id=item.id,
+        title=_title(item),
+        school=item.school.name,
+        at=item.event_at.isoformat(),
+    )
 
 
 def _title(item: Submission) -> str:
@@ -219,8 +213,8 @@ async def _report_window(
     uow: UnitOfWork,
     programme: Programme,
     moment: Moment,
-    coordinators: dict[int, list[Person]],
-    mentors: dict[int, list[Person]],
+    coordinators: dict[int, list[int]],
+    mentors: dict[int, list[int]],
     staff_chat_id: int | None,
 ) -> list[Wanted]:
     window = programme.windows.report
@@ -309,7 +303,7 @@ async def _report_window(
 
 
 async def _application_window(
-    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[int]]
 ) -> list[Wanted]:
     """At opening and before closing: schools without a status or whose status ends this year."""
     window = programme.windows.application
@@ -356,7 +350,7 @@ async def _application_window(
 
 
 async def _status_terms(
-    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[Person]]
+    uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[int]]
 ) -> list[Wanted]:
     """Before the status ends; and the roadmap due after the certificate."""
     found = []

@@ -554,7 +554,7 @@ class OutboxRepository:
         rows = await self._s.execute(
             select(Reminder.status, func.count()).group_by(Reminder.status)
         )
-        return {status: int(count) for status, count in rows.tuples()}
+        return {status: int(count) for status, count in rows.all()}
 
     async def extend_lease(
         self, name: str, owner: str, now: datetime, expires_at: datetime

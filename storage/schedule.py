@@ -29,17 +29,17 @@ class ScheduleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def people_by_school(self, role: Role) -> dict[int, list[Person]]:
-        """Reachable coordinators or mentors of every school, by school id."""
+    async def people_by_school(self, role: Role) -> dict[int, list[int]]:
+        """Telegram ids of the reachable coordinators or mentors of every school, by school id."""
         rows = await self._s.execute(
-            select(Membership.school_id, Person)
+            select(Membership.school_id, Person.telegram_id)
             .join(Person, Person.id == Membership.person_id)
             .where(Membership.role == role, Person.unreachable.is_(False))
             .order_by(Membership.school_id, Person.id)
         )
-        found: dict[int, list[Person]] = {}
-        for school_id, person in rows.all():
-            found.setdefault(school_id, []).append(person)
+        found: dict[int, list[int]] = {}
+        for school_id, telegram_id in rows.all():
+            found.setdefault(school_id, []).append(telegram_id)
         return found
 
     async def planned_event(self, event_id: int) -> PlannedEvent | None:
@@ -64,6 +64,21 @@ class ScheduleRepository:
                 Submission.event_at < end,
             )
             .order_by(Submission.event_at, Submission.id)
+        )
+        return rows.all()
+
+    async def announcements_sent(self, start: datetime, end: datetime) -> Sequence[Submission]:
+        """Announcements of future events sent between two moments (news for mentors)."""
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(
+                Submission.kind == SubmissionKind.ANNOUNCEMENT,
+                Submission.status.in_(LIVE),
+                Submission.sent_at >= start,
+                Submission.sent_at < end,
+                Submission.event_at >= end,
+            )
+            .order_by(Submission.sent_at, Submission.id)
         )
         return rows.all()
 

@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submissions_sent_at'), ['sent_at'], unique=False)
     op.create_table('leases',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('owner', sa.String(length=64), nullable=False),
@@ -84,6 +86,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submissions_sent_at'))
     with op.batch_alter_table('user_settings', schema=None) as batch_op:
         batch_op.drop_column('muted')
 
