@@ -18,6 +18,7 @@ from services.deadlines import report_year
 from services.outbox import Planned
 from services.programmes import Programme
 from storage.models import Person, Role, Submission, SubmissionKind, SubmissionStatus
+from storage.schedule import AnnouncedEvent
 from storage.uow import UnitOfWork
 
 CATCH_UP = timedelta(days=3)
@@ -109,11 +110,11 @@ async def _planned_events(
     notice = programme.reminders.announcement_notice_days
     first, last = moment.today, moment.today + timedelta(days=lead + notice + 2)
     events = await uow.schedule.planned_events(first, last)
-    announced = await uow.schedule.announcements(
+    announced = await uow.schedule.announced_days(
         moment.at(first) - timedelta(days=1), moment.at(last) + timedelta(days=2)
     )
     announced_days = {
-        (a.school_id, calendar.local_date(a.event_at, moment.zone)) for a in announced if a.event_at
+        (school_id, calendar.local_date(at, moment.zone)) for school_id, at in announced
     }
     found = []
     for event in events:
@@ -183,7 +184,12 @@ async def _announced_events(
 
 
 def _event(
-    item: Submission, rule: str, chat_id: int, due: datetime, mandatory: bool, until: date | None
+    item: AnnouncedEvent,
+    rule: str,
+    chat_id: int,
+    due: datetime,
+    mandatory: bool,
+    until: date | None,
 ) -> Wanted:
     assert item.event_at is not None
     return _planned(
@@ -196,16 +202,16 @@ def _event(
         until,
         submission_id=item.id,
         title=_title(item),
-        school=item.school.name,
+        school=item.school,
         at=item.event_at.isoformat(),
     )
 
 
-def _title(item: Submission) -> str:
+def _title(item: AnnouncedEvent | Submission) -> str:
     return str(_values(item).get("title", ""))
 
 
-def _values(item: Submission) -> dict[str, object]:
+def _values(item: AnnouncedEvent | Submission) -> dict[str, object]:
     return dict(json.loads(item.values))
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -16,10 +17,23 @@ from storage.models import (
     Reminder,
     ReminderStatus,
     Role,
+    School,
     Submission,
     SubmissionKind,
     SubmissionStatus,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncedEvent:
+    id: int
+    school_id: int
+    school: str
+    status: SubmissionStatus
+    event_at: datetime
+    sent_at: datetime | None
+    values: str
+
 
 LIVE = (SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW, SubmissionStatus.APPROVED)
 """Submissions that count as given: sent and not rejected (changes requested do not count)."""
@@ -53,34 +67,49 @@ class ScheduleRepository:
         )
         return rows.all()
 
-    async def announcements(self, start: datetime, end: datetime) -> Sequence[Submission]:
-        """Announcements given (sent, in review or approved) of events between two moments."""
-        rows = await self._s.scalars(
-            select(Submission)
-            .where(
+    async def announced_days(self, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+        """(school id, moment) of events with an announcement given, between two moments."""
+        rows = await self._s.execute(
+            select(Submission.school_id, Submission.event_at).where(
                 Submission.kind == SubmissionKind.ANNOUNCEMENT,
                 Submission.status.in_(LIVE),
                 Submission.event_at >= start,
                 Submission.event_at < end,
             )
-            .order_by(Submission.event_at, Submission.id)
         )
-        return rows.all()
+        return [(school_id, at) for school_id, at in rows.all() if at is not None]
 
-    async def announcements_sent(self, start: datetime, end: datetime) -> Sequence[Submission]:
+    async def announcements(self, start: datetime, end: datetime) -> list[AnnouncedEvent]:
+        """Announced events (sent, in review or approved) happening between two moments."""
+        return await self._events(Submission.event_at >= start, Submission.event_at < end)
+
+    async def announcements_sent(self, start: datetime, end: datetime) -> list[AnnouncedEvent]:
         """Announcements of future events sent between two moments (news for mentors)."""
-        rows = await self._s.scalars(
-            select(Submission)
+        return await self._events(
+            Submission.sent_at >= start, Submission.sent_at < end, Submission.event_at >= end
+        )
+
+    async def _events(self, *conditions: ColumnElement[bool]) -> list[AnnouncedEvent]:
+        """Only the columns reminders need: a pass may read thousands of these."""
+        rows = await self._s.execute(
+            select(
+                Submission.id,
+                Submission.school_id,
+                School.name,
+                Submission.status,
+                Submission.event_at,
+                Submission.sent_at,
+                Submission.values,
+            )
+            .join(School, School.id == Submission.school_id)
             .where(
                 Submission.kind == SubmissionKind.ANNOUNCEMENT,
                 Submission.status.in_(LIVE),
-                Submission.sent_at >= start,
-                Submission.sent_at < end,
-                Submission.event_at >= end,
+                *conditions,
             )
-            .order_by(Submission.sent_at, Submission.id)
+            .order_by(Submission.event_at, Submission.id)
         )
-        return rows.all()
+        return [AnnouncedEvent(*row) for row in rows.all()]
 
     async def schools_that_gave(self, kind: SubmissionKind, school_year: int) -> set[int]:
         rows = await self._s.scalars(
