@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.staff import StaffDirectory
-from handlers.dialogs import Deps, nav_keyboard, nav_row, question
+from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
 from handlers.errors import explain_invalid
 from handlers.menu import BUTTON_REQUEST_ACCESS, CDAccessStart, menu_keyboard, show_menu
 from handlers.onboarding import CDConsent, consent_keyboard
@@ -200,12 +200,9 @@ async def _ask_school_name(message: Message, state: FSMContext, _deps: Deps | No
     )
 
 
-async def on_school_name(message: Message, state: FSMContext) -> None:
-    try:
-        name = validation.school_name(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("название школы")))
-        await _ask_school_name(message, state)
+async def on_school_name(message: Message, state: FSMContext, deps: Deps) -> None:
+    name = await take_text(message, state, deps, validation.school_name, _("название школы"))
+    if name is None:
         return
     await state.update_data(school_id=None, school_name=name)
     await state.set_state(AccessForm.full_name)
@@ -219,12 +216,11 @@ async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None
     )
 
 
-async def on_full_name(message: Message, state: FSMContext) -> None:
-    try:
-        full_name = validation.full_name(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("фамилию, имя и отчество")))
-        await _ask_full_name(message, state)
+async def on_full_name(message: Message, state: FSMContext, deps: Deps) -> None:
+    full_name = await take_text(
+        message, state, deps, validation.full_name, _("фамилию, имя и отчество")
+    )
+    if full_name is None:
         return
     await state.update_data(full_name=full_name)
     await state.set_state(AccessForm.position)
@@ -236,12 +232,9 @@ async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None 
     await message.answer(_("Шаг 3 из 4. Ваша должность."), reply_markup=nav_keyboard())
 
 
-async def on_position(message: Message, state: FSMContext) -> None:
-    try:
-        position = validation.position(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("должность")))
-        await _ask_position(message, state)
+async def on_position(message: Message, state: FSMContext, deps: Deps) -> None:
+    position = await take_text(message, state, deps, validation.position, _("должность"))
+    if position is None:
         return
     await state.update_data(position=position)
     await state.set_state(AccessForm.contact)
@@ -264,12 +257,10 @@ async def on_contact(
     bot: Bot,
     staff: StaffDirectory,
     zone: ZoneInfo,
+    deps: Deps,
 ) -> None:
-    try:
-        contact = validation.contact(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("контакт")))
-        await _ask_contact(message, state)
+    contact = await take_text(message, state, deps, validation.contact, _("контакт"))
+    if contact is None:
         return
     data = await state.get_data()
     draft = RequestDraft(

@@ -15,6 +15,9 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.errors import explain_invalid
+from services.validation import InvalidInputError
+
 Deps = Mapping[str, Any]
 """What aiogram injected into the handler (unit of work, programme, clock...), passed along."""
 Ask = Callable[[Message, FSMContext, Deps], Awaitable[None]]
@@ -72,3 +75,15 @@ def nav_row(back: bool = True) -> list[InlineKeyboardButton]:
 
 def nav_keyboard(back: bool = True) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[nav_row(back)])
+
+
+async def take_text(
+    message: Message, state: FSMContext, deps: Deps, check: Callable[[str], str], what: str
+) -> str | None:
+    """The answer as `check` accepts it, or None after saying what is wrong and asking again."""
+    try:
+        return check(message.text or "")
+    except InvalidInputError as error:
+        await message.answer(explain_invalid(error, what))
+        await ask_again(message, state, deps)
+        return None

@@ -12,8 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, nav_keyboard, nav_row, question
-from handlers.errors import explain_invalid
+from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
 from handlers.menu import request_access_keyboard, show_menu
 from handlers.render import render
 from services import onboarding, validation
@@ -118,12 +117,11 @@ async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None
     )
 
 
-async def on_full_name(message: Message, state: FSMContext) -> None:
-    try:
-        full_name = validation.full_name(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("фамилию, имя и отчество")))
-        await _ask_full_name(message, state)
+async def on_full_name(message: Message, state: FSMContext, deps: Deps) -> None:
+    full_name = await take_text(
+        message, state, deps, validation.full_name, _("фамилию, имя и отчество")
+    )
+    if full_name is None:
         return
     await state.update_data(full_name=full_name)
     await state.set_state(Onboarding.position)
@@ -139,13 +137,10 @@ async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None 
 
 
 async def on_position(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, roles: Roles
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, roles: Roles, deps: Deps
 ) -> None:
-    try:
-        position = validation.position(message.text or "")
-    except validation.InvalidInputError as error:
-        await message.answer(explain_invalid(error, _("должность")))
-        await _ask_position(message, state)
+    position = await take_text(message, state, deps, validation.position, _("должность"))
+    if position is None:
         return
     data = await state.get_data()
     newcomer = Newcomer(
