@@ -35,19 +35,20 @@ class ReviewComment(StatesGroup):
 class CDReason(CallbackData, prefix="rr"):
     sid: int
     decision: str
-    reason: int  # index in reasons(); -1 cancels
+    reason: int  # index in reasons(...); -1 cancels
 
 
 class CDFix(CallbackData, prefix="fix"):
     sid: int
 
 
-def reasons() -> list[str]:
+def reasons(lead_days: int) -> list[str]:
+    """Preset comments; the lead time is the programme's, as the regulation sets it."""
     return [
         _("Не хватает документа"),
         _("Документ не по форме"),
         _("Сведения неполные"),
-        _("Нарушен срок подачи анонса (10 дней)"),
+        _("Нарушен срок подачи анонса ({days} дней до мероприятия)").format(days=lead_days),
         _("Не соответствует положению"),
     ]
 
@@ -95,7 +96,7 @@ async def _ask_comment(
                 text=text, callback_data=CDReason(sid=sid, decision=decision.value, reason=i).pack()
             )
         ]
-        for i, text in enumerate(reasons())
+        for i, text in enumerate(reasons(deps["programme"].announcements.lead_days))
     ]
     rows.append(
         [
@@ -135,12 +136,13 @@ async def on_reason(
         return
     if isinstance(query.message, Message):
         await _drop_prompt(bot, query.message)
-    if callback_data.reason < 0 or callback_data.reason >= len(reasons()):
+    presets = reasons(deps["programme"].announcements.lead_days)
+    if callback_data.reason < 0 or callback_data.reason >= len(presets):
         await state.clear()
         await query.answer(_("Отменено."))
         return
     await state.clear()
-    comment = reasons()[callback_data.reason]
+    comment = presets[callback_data.reason]
     result = await review.decide(
         deps["uow"],
         callback_data.sid,

@@ -138,7 +138,7 @@ async def test_reject_with_a_preset_reason(bot, people) -> None:
     await olga.press("Нарушен срок подачи анонса", message=bot.fake.last_bot_message(STAFF_CHAT_ID))
     submission = await _submission(bot)
     assert submission.status is SubmissionStatus.REJECTED
-    assert submission.comment == "Нарушен срок подачи анонса (10 дней)"
+    assert submission.comment == "Нарушен срок подачи анонса (10 дней до мероприятия)"
     assert "отклонен(а)" in maria.last.text and "Нарушен срок" in maria.last.text
     assert "Исправить" not in str(maria.last.buttons())
 
