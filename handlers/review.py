@@ -160,10 +160,7 @@ async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, 
     data = await state.get_data()
     replied = message.reply_to_message
     if replied is None or replied.message_id != data.get("prompt"):
-        await message.reply(
-            _("Чтобы указать причину, ответьте на сообщение бота с вопросом о причине.")
-        )
-        return
+        return  # staff talk among themselves meanwhile; only the reply is the comment
     comment = (message.text or "").strip()
     if not comment or len(comment) > form_texts.COMMENT_MAX:
         await message.reply(_("Причина должна быть текстом до 1000 символов."))
@@ -342,5 +339,11 @@ def setup(staff_chat_id: int | None) -> Router:
     router.callback_query.register(on_card_button, CDReview.filter())
     router.callback_query.register(on_reason, CDReason.filter())
     router.callback_query.register(on_fix, CDFix.filter())
-    router.message.register(on_comment, ReviewComment.waiting, F.chat.id == staff_chat_id, F.text)
+    router.message.register(
+        on_comment,
+        ReviewComment.waiting,
+        F.chat.id == staff_chat_id,
+        F.text,
+        ~F.text.startswith("/"),
+    )
     return router
