@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.logs import setup_logging
-from services.programmes import ProgrammeError, load_preset
+from services.programmes import ProgrammeError, list_presets, load_preset, load_programme
 
 EXIT_CONFIG = 2
 NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."
@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="every school: school_id;school_name;role;link"
     )
     invite.add_argument("--role", choices=["coordinator", "mentor"], required=True)
+    programmes = commands.add_parser("programmes", help="the programme presets")
+    which = programmes.add_subparsers(dest="programmes_command", required=True)
+    which.add_parser("list", help="the presets shipped with the bot")
+    check = which.add_parser("check", help="validate a programme definition file")
+    check.add_argument("file", type=Path)
     due = commands.add_parser("reminders", help="what reminders are due now; send them")
     action = due.add_mutually_exclusive_group(required=True)
     action.add_argument(
@@ -54,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings()
     setup_logging(settings.log_level)
     command = args.command or "run"
+    if command == "programmes":
+        return _programmes(args)
     if command in ("run", "invite", "reminders") and settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
@@ -69,6 +76,21 @@ def main(argv: list[str] | None = None) -> int:
         return cli.execute(command, args, settings, programme)
     except KeyboardInterrupt:
         return 0
+
+
+def _programmes(args: argparse.Namespace) -> int:
+    """Needs no token and no database: an IT person checks a region's file before using it."""
+    if args.programmes_command == "list":
+        for name in list_presets():
+            print(f"{name}\t{load_preset(name).title}")
+        return 0
+    try:
+        programme = load_programme(args.file)
+    except ProgrammeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{args.file}: OK ({programme.id}: {programme.title})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -179,3 +179,24 @@ async def test_killed_process_resumes_the_dialog_after_restart(tmp_path: Path) -
         finally:
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+
+
+async def test_programmes_list_and_check(tmp_path: Path) -> None:
+    code, out, _ = await _run(tmp_path, "programmes", "list")
+    assert code == 0
+    assert out.startswith("krasnodar-digital\tКраевая опорная площадка по цифровизации")
+
+    preset = ROOT / "services" / "presets" / "krasnodar-digital.toml"
+    copy = tmp_path / "my-region.toml"
+    copy.write_text(
+        preset.read_text(encoding="utf-8").replace('id = "krasnodar-digital"', 'id = "my-region"'),
+        encoding="utf-8",
+    )
+    code, out, _ = await _run(tmp_path, "programmes", "check", str(copy))
+    assert code == 0 and "my-region.toml: OK (my-region:" in out
+
+    broken = copy.read_text(encoding="utf-8").replace('end = "06-30"', 'end = "06-31"')
+    copy.write_text(broken, encoding="utf-8")
+    code, _, err = await _run(tmp_path, "programmes", "check", str(copy))
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if 'end = "06-31"' in text)
+    assert code == 1 and f"my-region.toml:{line}:" in err and "windows.application.end" in err
