@@ -57,10 +57,8 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
         shown = datetime.fromisoformat(value).astimezone(deps["zone"]).date() if value else today
         rows += month_keyboard(shown.year, shown.month, today)
     elif field.type is FieldType.FILES:
-        count = len(snap.files.get(field.id, []))
-        if count or field.optional:
+        if snap.files.get(field.id):
             rows.append([button(_("✅ Готово"), "done")])
-        if count:
             rows.append([button(_("🗑 Убрать файлы"), "clear")])
     elif field.type is FieldType.EVENTS:
         rows.append([button(_("➕ Добавить мероприятие"), "add")])
@@ -68,9 +66,8 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
             rows.append([button(_("✅ Готово"), "done"), button(_("🗑 Очистить список"), "clear")])
     if value not in (None, "") and field.type not in (FieldType.FILES, FieldType.EVENTS):
         rows.append([button(_("✅ Оставить как есть"), "keep")])
-    if (field.optional and field.type not in (FieldType.FILES, FieldType.EVENTS)) or (
-        field.optional and not snap.files.get(field.id) and not value
-    ):
+    lists = (FieldType.FILES, FieldType.EVENTS)
+    if field.optional and (field.type not in lists or not (snap.files.get(field.id) or value)):
         rows.append([button(_("Пропустить"), "skip")])
     rows.append([button(_("◀️ Назад"), "back"), button(_("✖️ Отмена"), "cancel")])
     return InlineKeyboardMarkup(inline_keyboard=rows)
