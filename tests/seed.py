@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.app import App
 from services import invitations, onboarding, schools_import
-from storage.models import Role
+from storage.models import PlannedEvent, Role, Submission, SubmissionKind, SubmissionStatus
 from tests.harness import Person
 
 SCHOOLS = [
@@ -45,15 +45,51 @@ def _now(app: App) -> datetime:
 
 async def coordinator(app: App, person: Person, school_name: str = "МАОУ Гимназия № 5") -> None:
     """Register a Telegram user as the coordinator of a school, as onboarding would."""
-    code = await invitation(app, school_name)
+    await _join(app, person, school_name, Role.COORDINATOR, "Иванова Мария Петровна")
+
+
+async def mentor(app: App, person: Person, school_name: str = "МАОУ Гимназия № 5") -> None:
+    await _join(app, person, school_name, Role.MENTOR, "Сидоров Иван Иванович")
+
+
+async def _join(app: App, person: Person, school_name: str, role: Role, full_name: str) -> None:
+    code = await invitation(app, school_name, role)
     async with app.uow_factory() as uow:
-        result = await onboarding.join(
-            uow,
-            code,
-            person.id,
-            _now(app),
-            onboarding.Newcomer(
-                person.id, "Иванова Мария Петровна", "Заместитель директора", _now(app)
-            ),
-        )
+        newcomer = onboarding.Newcomer(person.id, full_name, "Заместитель директора", _now(app))
+        result = await onboarding.join(uow, code, person.id, _now(app), newcomer)
     assert result.school_name == school_name
+
+
+async def approved_plan(
+    app: App,
+    coordinator_id: int,
+    events: list[tuple[str, str, date]],
+    school_name: str = "МАОУ Гимназия № 5",
+) -> None:
+    """An approved plan whose events (title, form, date) are the schedule reminders follow."""
+    async with app.uow_factory() as uow:
+        school = await uow.schools.by_name(school_name)
+        person = await uow.people.by_telegram_id(coordinator_id)
+        assert school is not None and person is not None
+        plan = Submission(
+            kind=SubmissionKind.PLAN,
+            programme="krasnodar-digital",
+            school_id=school.id,
+            author_id=person.id,
+            status=SubmissionStatus.APPROVED,
+            files=[],
+        )
+        uow.session.add(plan)
+        await uow.session.flush()
+        for title, form, day in events:
+            uow.session.add(
+                PlannedEvent(
+                    school_id=school.id,
+                    plan_id=plan.id,
+                    title=title,
+                    form=form,
+                    dates=day.strftime("%d.%m.%Y"),
+                    event_on=day,
+                )
+            )
+        await uow.commit()

@@ -8,15 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services import onboarding, reminders
+from services import reminders
 from services.programmes import load_preset
 from services.reminders import Moment
 from storage.models import (
-    PlannedEvent,
     PlatformStatus,
     Reminder,
     ReminderStatus,
-    Role,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -37,12 +35,7 @@ async def _school_with_people(bot, people):
     maria = people("Мария")
     await seed.coordinator(bot.app, maria)
     mentor = people("Наставник")
-    code = await seed.invitation(bot.app, "МАОУ Гимназия № 5", Role.MENTOR)
-    async with bot.app.uow_factory() as uow:
-        newcomer = onboarding.Newcomer(
-            mentor.id, "Сидоров Иван Иванович", "Методист", bot.clock.now()
-        )
-        await onboarding.join(uow, code, mentor.id, bot.clock.now(), newcomer)
+    await seed.mentor(bot.app, mentor)
     return maria, mentor
 
 
@@ -93,29 +86,7 @@ async def _rows(bot) -> list[Reminder]:
 async def test_planned_event_without_announcement_reminds_the_coordinator_once(bot, people) -> None:
     """An event on 20.12 needs its announcement by 10.12 (lead 10 days); reminded 4 days before that."""
     maria, _ = await _school_with_people(bot, people)
-    async with bot.app.uow_factory() as uow:
-        school = await uow.schools.by_name("МАОУ Гимназия № 5")
-        person = await uow.people.by_telegram_id(maria.id)
-        plan = Submission(
-            kind=SubmissionKind.PLAN,
-            programme=KRASNODAR.id,
-            school_id=school.id,
-            author_id=person.id,
-            status=SubmissionStatus.APPROVED,
-            files=[],
-        )
-        uow.session.add(plan)
-        await uow.session.flush()
-        uow.session.add(
-            PlannedEvent(
-                school_id=school.id,
-                plan_id=plan.id,
-                title="Мастер-класс",
-                dates="20.12.2026",
-                event_on=date(2026, 12, 20),
-            )
-        )
-        await uow.commit()
+    await seed.approved_plan(bot.app, maria.id, [("Мастер-класс", "семинар", date(2026, 12, 20))])
 
     assert (await _plan(bot, moment(2026, 12, 4))).planned == 0  # not yet: due on 06.12
     first = await _plan(bot, moment(2026, 12, 6))

@@ -6,8 +6,7 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.scheduler import Reminders
-from services import onboarding
-from storage.models import PlannedEvent, Role, Submission, SubmissionKind, SubmissionStatus
+from storage.models import Submission, SubmissionKind, SubmissionStatus
 from tests import seed
 from tests.harness import STAFF_CHAT_ID
 
@@ -17,12 +16,7 @@ async def _people(bot, people):
     maria = people("Мария")
     await seed.coordinator(bot.app, maria)
     mentor = people("Наставник")
-    code = await seed.invitation(bot.app, "МАОУ Гимназия № 5", Role.MENTOR)
-    async with bot.app.uow_factory() as uow:
-        newcomer = onboarding.Newcomer(
-            mentor.id, "Сидоров Иван Иванович", "Методист", bot.clock.now()
-        )
-        await onboarding.join(uow, code, mentor.id, bot.clock.now(), newcomer)
+    await seed.mentor(bot.app, mentor)
     await maria.send("/start")
     await mentor.send("/start")
     return maria, mentor
@@ -108,30 +102,9 @@ async def test_muted_person_gets_only_deadline_reminders(bot, people, clock) -> 
 
 async def test_planned_event_reminder_opens_the_announcement_prefilled(bot, people, clock) -> None:
     maria, _ = await _people(bot, people)
-    async with bot.app.uow_factory() as uow:
-        school = await uow.schools.by_name("МАОУ Гимназия № 5")
-        person = await uow.people.by_telegram_id(maria.id)
-        plan = Submission(
-            kind=SubmissionKind.PLAN,
-            programme="krasnodar-digital",
-            school_id=school.id,
-            author_id=person.id,
-            status=SubmissionStatus.APPROVED,
-            files=[],
-        )
-        uow.session.add(plan)
-        await uow.session.flush()
-        uow.session.add(
-            PlannedEvent(
-                school_id=school.id,
-                plan_id=plan.id,
-                title="Мастер-класс «ИИ»",
-                form="мастер-класс",
-                dates="20.12.2026",
-                event_on=date(2026, 12, 20),
-            )
-        )
-        await uow.commit()
+    await seed.approved_plan(
+        bot.app, maria.id, [("Мастер-класс «ИИ»", "мастер-класс", date(2026, 12, 20))]
+    )
     clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
     await _tick(bot)
     reminder = maria.last
