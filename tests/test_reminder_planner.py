@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services import reminders
+from services import reminders, review
 from services.programmes import load_preset
 from services.reminders import Moment
+from services.review import Decision
 from storage.models import (
+    PlannedEvent,
     PlatformStatus,
     Reminder,
     ReminderStatus,
@@ -225,3 +227,44 @@ async def test_staff_digest_only_on_working_days(bot, people) -> None:
     [digest] = [r for r in await _rows(bot) if r.rule == "staff_digest"]
     assert digest.chat_id == STAFF_CHAT_ID
     assert json.loads(digest.payload)["oldest"][0]["days"] == 6
+
+
+async def test_approving_a_plan_makes_its_dated_events_the_schedule(bot, people) -> None:
+    maria, _ = await _school_with_people(bot, people)
+    events = [
+        {
+            "title": "Мастер-класс",
+            "form": "мастер-класс",
+            "dates": "15.03.2027",
+            "responsible": "И.",
+        },
+        {
+            "title": "Круглый стол",
+            "form": "круглый стол",
+            "dates": "апрель 2027",
+            "responsible": "П.",
+        },
+    ]
+    async with bot.app.uow_factory() as uow:
+        school = await uow.schools.by_name("МАОУ Гимназия № 5")
+        person = await uow.people.by_telegram_id(maria.id)
+        plan = Submission(
+            kind=SubmissionKind.PLAN,
+            programme=KRASNODAR.id,
+            school_id=school.id,
+            author_id=person.id,
+            status=SubmissionStatus.SENT,
+            values=json.dumps({"events": events}, ensure_ascii=False),
+            files=[],
+        )
+        uow.session.add(plan)
+        await uow.commit()
+        result = await review.decide(
+            uow, plan.id, Decision.APPROVE, 1, "Ольга", "", bot.clock.now()
+        )
+        assert result.outcome == "done"
+        schedule = (await uow.session.scalars(select(PlannedEvent).order_by(PlannedEvent.id))).all()
+    assert [(e.title, e.event_on) for e in schedule] == [
+        ("Мастер-класс", date(2027, 3, 15)),
+        ("Круглый стол", None),
+    ]
