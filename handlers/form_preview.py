@@ -9,7 +9,15 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
 from handlers.dialogs import Deps, ask_again, question
-from handlers.form_state import CDForm, FormDialog, button, current, lost_draft, summary
+from handlers.form_state import (
+    CDForm,
+    FormDialog,
+    button,
+    current,
+    current_or_tell,
+    lost_draft,
+    summary,
+)
 from handlers.menu import show_menu
 from handlers.render import render
 from handlers.review_cards import post_card
@@ -24,9 +32,8 @@ EDIT_LABEL_MAX = 40
 
 @question(FormDialog.preview)
 async def show_preview(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     snap, form = loaded
     await state.update_data(editing=False)
@@ -185,9 +192,8 @@ async def _already_handled(query: CallbackQuery, deps: Deps) -> None:
 
 @question(FormDialog.late_reason)
 async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     timing = submissions.timing_of(deps["programme"], loaded[0], deps["clock"].now(), deps["zone"])
     await message.answer(

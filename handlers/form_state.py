@@ -56,6 +56,16 @@ async def current(state: FSMContext, deps: Deps) -> tuple[Snapshot, Form] | None
     return snap, submissions.form_of(deps["programme"], snap)
 
 
+async def current_or_tell(
+    message: Message, state: FSMContext, deps: Deps
+) -> tuple[Snapshot, Form] | None:
+    """The draft and its form, or None after telling the person it is gone."""
+    loaded = await current(state, deps)
+    if loaded is None:
+        await lost_draft(message, state)
+    return loaded
+
+
 async def lost_draft(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(

@@ -19,7 +19,15 @@ from handlers import form_texts
 from handlers.date_picker import CDCalendar, CDHour, as_markup, hours_keyboard, month_keyboard
 from handlers.dialogs import Deps, ask_again, question
 from handlers.field_errors import explain
-from handlers.form_state import CDForm, FormDialog, button, current, lost_draft, shown_value
+from handlers.form_state import (
+    CDForm,
+    FormDialog,
+    button,
+    current,
+    current_or_tell,
+    lost_draft,
+    shown_value,
+)
 from handlers.menu import show_menu
 from handlers.render import render
 from services import calendar, files, submissions
@@ -75,9 +83,8 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
 
 @question(FormDialog.answer)
 async def ask(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     snap, form = loaded
     data = await state.get_data()
@@ -134,9 +141,8 @@ async def save(
 
 
 async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     form = loaded[1]
     field = form.field((await state.get_data()).get("field") or "")
@@ -355,9 +361,8 @@ async def _set_hour(message: Message, state: FSMContext, deps: Deps, moment: tim
     day = date.fromisoformat((await state.get_data())["day"])
     local = datetime.combine(day, moment, tzinfo=deps["zone"])
     await state.set_state(FormDialog.answer)
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     field = loaded[1].field("event_at")
     if field is not None:
@@ -368,9 +373,8 @@ async def _set_hour(message: Message, state: FSMContext, deps: Deps, moment: tim
 
 
 async def on_file(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     snap, form = loaded
     field = form.field((await state.get_data()).get("field") or "")

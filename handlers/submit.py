@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
 from handlers.dialogs import Deps, ask_again, question
-from handlers.form_state import CDForm, FormDialog, button, current, lost_draft
+from handlers.form_state import CDForm, FormDialog, button, current_or_tell
 from handlers.menu import (
     BUTTON_ANNOUNCEMENT,
     BUTTON_APPLICATION,
@@ -186,9 +186,8 @@ async def on_button(
 
 async def resume_at_first_gap(message: Message, state: FSMContext, deps: Deps) -> None:
     """Continue a draft at its first required question without an answer, or at the preview."""
-    loaded = await current(state, deps)
+    loaded = await current_or_tell(message, state, deps)
     if loaded is None:
-        await lost_draft(message, state)
         return
     snap, form = loaded
     missing = [item for item in form.missing(snap.values, snap.file_counts) if form.field(item)]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from storage.models import Submission, SubmissionKind, SubmissionStatus
-from tests import seed
+from tests import seed, steps
 
 
 async def _coordinator(bot, people):
@@ -16,18 +16,6 @@ async def _coordinator(bot, people):
     await seed.coordinator(bot.app, maria)
     await maria.send("/start")
     return maria
-
-
-async def _announce(maria, title: str, when: str) -> None:
-    await maria.send("📣 Анонс мероприятия")
-    await maria.send(title)
-    await maria.press("семинар")
-    await maria.send(when)
-    await maria.send("Школа")
-    await maria.send("Учителя")
-    await maria.press("Пропустить")
-    await maria.send("Описание")
-    await maria.press("Отправить")
 
 
 async def _of_kind(bot, kind: SubmissionKind) -> list[Submission]:
@@ -56,7 +44,7 @@ async def test_materials_need_a_link_or_a_file(bot, people) -> None:
 
 async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, people, clock) -> None:
     maria = await _coordinator(bot, people)
-    await _announce(maria, "Семинар по цифровой дидактике", "15.12.2026 10:00")
+    await steps.announce(maria, "Семинар по цифровой дидактике", "15.12.2026 10:00")
     clock.advance(days=30)  # 23.12.2026: the seminar took place
 
     intro = await maria.send("📊 Отчёт за год")
@@ -143,14 +131,14 @@ async def test_plan_events_one_by_one(bot, people, clock) -> None:
 
 async def test_my_submissions_lists_statuses_newest_first_and_opens_one(bot, people, clock) -> None:
     maria = await _coordinator(bot, people)
-    await _announce(maria, "Вебинар", "15.12.2026 10:00")
+    await steps.announce(maria, "Вебинар", "15.12.2026 10:00")
     await maria.send("📚 Материалы")
     await maria.send("Черновик материалов")
     await maria.send("/cancel")
     other = people("Ольга")
     await seed.coordinator(bot.app, other, "МБОУ Лицей № 12")
     await other.send("/start")
-    await _announce(other, "Чужой анонс", "16.12.2026 10:00")
+    await steps.announce(other, "Чужой анонс", "16.12.2026 10:00")
 
     listing = await maria.send("📂 Мои заявки")
     assert "всего 2" in listing

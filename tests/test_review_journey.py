@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from storage.models import AuditEntry, Role, Submission, SubmissionStatus
-from tests import seed
+from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 CHANNEL_ID = -1003000000003
@@ -26,18 +26,6 @@ async def _setup(bot, people):
     await mentor.send("Методист")
     await maria.send("/start")
     return maria, mentor
-
-
-async def _announce(maria, title: str = "Семинар «Цифровая школа»") -> None:
-    await maria.send("📣 Анонс мероприятия")
-    await maria.send(title)
-    await maria.press("семинар")
-    await maria.send("15.12.2026 10:00")
-    await maria.send("Актовый зал")
-    await maria.send("Учителя района")
-    await maria.press("Пропустить")
-    await maria.send("Описание <b>семинара</b>")
-    await maria.press("Отправить")
 
 
 CARD_TITLE = re.compile(r"^(Анонс мероприятия|Заявка|Методические материалы) № \d+")
@@ -62,7 +50,7 @@ async def test_card_claim_approve_notifies_and_publishes(bot, people) -> None:
     bot.fake.world.add_group(CHANNEL_ID, "Канал института", type="channel")
     maria, mentor = await _setup(bot, people)
     olga = people("Ольга", staff=True)
-    await _announce(maria)
+    await steps.announce(maria)
 
     card = _card(bot)
     assert "Анонс мероприятия № 1" in card.text
@@ -95,7 +83,7 @@ async def test_card_claim_approve_notifies_and_publishes(bot, people) -> None:
 async def test_changes_with_reply_comment_then_version_2_shows_the_difference(bot, people) -> None:
     maria, _mentor = await _setup(bot, people)
     olga = people("Ольга", staff=True)
-    await _announce(maria)
+    await steps.announce(maria)
     card = _card(bot)
 
     await olga.press("На доработку", message=card)
@@ -134,7 +122,7 @@ async def test_changes_with_reply_comment_then_version_2_shows_the_difference(bo
 async def test_reject_with_a_preset_reason(bot, people) -> None:
     maria, _mentor = await _setup(bot, people)
     olga = people("Ольга", staff=True)
-    await _announce(maria)
+    await steps.announce(maria)
     await olga.press("Отклонить", message=_card(bot))
     await olga.press("Нарушен срок подачи анонса", message=bot.fake.last_bot_message(STAFF_CHAT_ID))
     submission = await _submission(bot)
@@ -148,7 +136,7 @@ async def test_two_staff_press_different_decisions_at_once_one_wins(bot, people)
     maria, _mentor = await _setup(bot, people)
     olga = people("Ольга", staff=True)
     ivan = people("Иван", staff=True)
-    await _announce(maria)
+    await steps.announce(maria)
     card = _card(bot)
     await ivan.press("Отклонить", message=card)
     prompt = bot.fake.last_bot_message(STAFF_CHAT_ID)
@@ -174,7 +162,7 @@ async def test_two_staff_press_different_decisions_at_once_one_wins(bot, people)
 
 async def test_forged_callback_from_non_staff_changes_nothing(bot, people) -> None:
     maria, mentor = await _setup(bot, people)
-    await _announce(maria)
+    await steps.announce(maria)
     card = _card(bot)
     for actor in (maria, mentor):
         update = bot.fake.callback_update(actor.user, card, "rv:approve:1", check_button=False)
@@ -191,8 +179,8 @@ async def test_forged_callback_from_non_staff_changes_nothing(bot, people) -> No
 async def test_cards_go_to_topics_in_a_forum_group(bot, people) -> None:
     bot.fake.world.chats[STAFF_CHAT_ID].is_forum = True
     maria, _mentor = await _setup(bot, people)
-    await _announce(maria, "Первый")
-    await _announce(maria, "Второй")
+    await steps.announce(maria, "Первый")
+    await steps.announce(maria, "Второй")
     await maria.send("📚 Материалы")
     await maria.send("Сборник")
     await maria.press("сборник")
@@ -211,9 +199,9 @@ async def test_pending_and_history(bot, people, clock) -> None:
     maria, _mentor = await _setup(bot, people)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
-    await _announce(maria, "Старый")
+    await steps.announce(maria, "Старый")
     clock.advance(days=2)
-    await _announce(maria, "Новый")
+    await steps.announce(maria, "Новый")
     await olga.press("Беру в работу", message=_card(bot))
     await olga.send_in(staff_chat, "/pending")
     pending = bot.fake.last_bot_message(STAFF_CHAT_ID).text
