@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from services import reminders
-from services.programmes import load_preset
+from services.programmes import load_presets
 from services.reminders import Moment
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -138,14 +138,14 @@ def _peak_megabytes() -> float:
 
 
 async def passes(url: str) -> None:
-    programme = load_preset("krasnodar-digital")
+    programmes = load_presets(["krasnodar-digital"])
     engine = create_engine(url)
     factory = UnitOfWorkFactory(create_session_factory(engine))
     moment = Moment(datetime(2026, 12, 7, 7, 30, tzinfo=UTC), ZONE, 10)
     for label in ("first pass", "second pass (steady state)", "third pass"):
         started = time.perf_counter()
         async with factory() as uow:
-            report = await reminders.plan_pass(uow, programme, moment, -1001)
+            report = await reminders.plan_pass(uow, programmes, moment, -1001)
         elapsed = time.perf_counter() - started
         print(
             f"{label}: {elapsed:.3f} s; wanted {report.wanted}, "

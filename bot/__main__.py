@@ -10,7 +10,13 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.logs import setup_logging
-from services.programmes import ProgrammeError, list_presets, load_preset, load_programme
+from services.programmes import (
+    ProgrammeError,
+    list_presets,
+    load_preset,
+    load_presets,
+    load_programme,
+)
 
 EXIT_CONFIG = 2
 NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."
@@ -65,15 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     try:
-        programme = load_preset(settings.programme)
+        programmes = load_presets(settings.programme)
     except ProgrammeError as error:
-        print(f"PROGRAMME={settings.programme}: {error}", file=sys.stderr)
+        print(f"PROGRAMME={','.join(settings.programme)}: {error}", file=sys.stderr)
         return EXIT_CONFIG
     # Imported only now, so that a configuration error is reported before the heavy imports.
     from bot import cli
 
     try:
-        return cli.execute(command, args, settings, programme)
+        return cli.execute(command, args, settings, programmes)
     except KeyboardInterrupt:
         return 0
 

@@ -27,7 +27,7 @@ from bot.telegram_retry import RetryMiddleware
 from handlers.errors import on_error
 from services import languages, people
 from services.clock import Clock, SystemClock
-from services.programmes import Programme
+from services.programmes import Programmes
 from storage.db import create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
@@ -72,7 +72,7 @@ class App:
     dispatcher: Dispatcher
     i18n: I18n
     staff: StaffDirectory
-    programme: Programme
+    programmes: Programmes
     clock: Clock
 
     async def close(self) -> None:
@@ -80,7 +80,7 @@ class App:
         await self.engine.dispose()
 
 
-def create_app(settings: Settings, programme: Programme, clock: Clock | None = None) -> App:
+def create_app(settings: Settings, programmes: Programmes, clock: Clock | None = None) -> App:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     uow_factory = UnitOfWorkFactory(session_factory)
@@ -99,7 +99,7 @@ def create_app(settings: Settings, programme: Programme, clock: Clock | None = N
         storage=DatabaseStorage(session_factory),
         events_isolation=SimpleEventIsolation(),
         settings=settings,
-        programme=programme,
+        programmes=programmes,
         clock=clock,
         staff=staff,
         staff_chat_id=settings.staff_chat_id,
@@ -114,4 +114,4 @@ def create_app(settings: Settings, programme: Programme, clock: Clock | None = N
         observer.middleware(HandlerNameMiddleware())
     dispatcher.errors.register(on_error)
     dispatcher.include_router(handlers.setup(settings.staff_chat_id))
-    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programme, clock)
+    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programmes, clock)

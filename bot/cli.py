@@ -21,7 +21,7 @@ from handlers.render import render_plain
 from services import invitations, languages, outbox, reminders, schools_import
 from services.clock import SystemClock
 from services.outbox import Planned
-from services.programmes import Programme
+from services.programmes import Programmes
 from services.schools import Lookup, lookup
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -30,7 +30,7 @@ from storage.uow import UnitOfWorkFactory
 
 
 def execute(
-    command: str, args: argparse.Namespace, settings: Settings, programme: Programme
+    command: str, args: argparse.Namespace, settings: Settings, programmes: Programmes
 ) -> int:
     migrate.upgrade(settings.database_url)
     if command == "migrate":
@@ -43,10 +43,10 @@ def execute(
             return 1
         return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
     if command == "invite":
-        return asyncio.run(invite(settings, programme, args.role, args.school, args.all))
+        return asyncio.run(invite(settings, programmes, args.role, args.school, args.all))
     if command == "reminders":
-        return asyncio.run(reminders_now(settings, programme, send=args.send))
-    asyncio.run(run(create_app(settings, programme)))
+        return asyncio.run(reminders_now(settings, programmes, send=args.send))
+    asyncio.run(run(create_app(settings, programmes)))
     return 0
 
 
@@ -70,9 +70,9 @@ async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n
 
 
 async def invite(
-    settings: Settings, programme: Programme, role_name: str, school: str | None, every: bool
+    settings: Settings, programmes: Programmes, role_name: str, school: str | None, every: bool
 ) -> int:
-    app = create_app(settings, programme)
+    app = create_app(settings, programmes)
     try:
         username = (await app.bot.me()).username or ""
         async with app.uow_factory() as uow:
@@ -107,8 +107,8 @@ def _lookup_failure(needle: str, found: Lookup) -> str:
     return "\n".join(lines)
 
 
-async def reminders_now(settings: Settings, programme: Programme, send: bool) -> int:
-    app = create_app(settings, programme)
+async def reminders_now(settings: Settings, programmes: Programmes, send: bool) -> int:
+    app = create_app(settings, programmes)
     try:
         return await report_reminders(app, send)
     finally:
@@ -128,7 +128,7 @@ async def report_reminders(app: App, send: bool) -> int:
         render = make_renderer(app.i18n, app.settings.zone)
         async with app.uow_factory() as uow:
             items = await reminders.due_now(
-                uow, app.programme, scheduled.moment(), app.settings.staff_chat_id
+                uow, app.programmes, scheduled.moment(), app.settings.staff_chat_id
             )
         for item in items:
             text, _ = await render(_as_row(item), languages.DEFAULT)

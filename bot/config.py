@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     """Where approved announcements are published (the institute's channel), if anywhere."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
-    programme: str = "krasnodar-digital"
+    programme: Annotated[tuple[str, ...], NoDecode] = ("krasnodar-digital",)
+    """Preset names, comma-separated: an institute may run several programmes at once."""
     log_level: str = "INFO"
     reminder_hour: int = Field(default=10, ge=8, le=20)
     """Local hour reminders go out at: within the working day, never at night."""
@@ -42,6 +43,13 @@ class Settings(BaseSettings):
             )
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("programme", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("bot_api_base_url", "staff_chat_id", "public_channel_id", mode="before")

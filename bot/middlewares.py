@@ -42,8 +42,17 @@ class ContextMiddleware(BaseMiddleware):
                     await uow.commit()
             is_staff = user is not None and await self._staff.is_staff(user.id)
             is_admin = user is not None and self._staff.is_admin(user.id)
+            districts = await uow.people.districts_of(person.id) if person else ()
             data["person"] = person
-            data["roles"] = roles_of(person, staff=is_staff, admin=is_admin)
+            data["roles"] = roles_of(
+                person,
+                staff=is_staff,
+                admin=is_admin,
+                districts=districts,
+                district_schools=await uow.people.schools_of_districts(districts)
+                if districts
+                else (),
+            )
             data["language"] = language
             data["deps"] = data  # for code that asks a dialog's question again on its own
             return await handler(event, data)

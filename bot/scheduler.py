@@ -62,7 +62,7 @@ class Reminders:
             ):
                 return None
             report = await reminders.plan_pass(
-                uow, app.programme, self.moment(), app.settings.staff_chat_id
+                uow, app.programmes, self.moment(), app.settings.staff_chat_id
             )
         if report.planned or report.cancelled:
             log.info("planner: %s", report)

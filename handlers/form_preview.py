@@ -38,7 +38,7 @@ async def show_preview(message: Message, state: FSMContext, deps: Deps) -> None:
     snap, form = loaded
     await state.update_data(editing=False)
     missing = form.missing(snap.values, snap.file_counts)
-    timing = submissions.timing_of(deps["programme"], snap, deps["clock"].now(), deps["zone"])
+    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
     await message.answer(
         render(
             "form_preview.html.j2",
@@ -129,7 +129,7 @@ async def _send(
     data = await state.get_data()
     result = await submissions.send(
         deps["uow"],
-        deps["programme"],
+        deps["programmes"],
         data["sid"],
         deps["person"].id,
         deps["clock"].now(),
@@ -147,7 +147,7 @@ async def _send(
     elif outcome is SendOutcome.INCOMPLETE:
         await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
         first = result.missing[0]
-        form = submissions.form_of(deps["programme"], submissions.snapshot(result.submission))  # type: ignore[arg-type]
+        form = submissions.form_of(deps["programmes"], submissions.snapshot(result.submission))  # type: ignore[arg-type]
         target = form.field(first) or next(f for f in form.fields if f.optional)
         await state.update_data(field=target.id, editing=True)
         await state.set_state(FormDialog.answer)
@@ -195,7 +195,7 @@ async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> No
     loaded = await current_or_tell(message, state, deps)
     if loaded is None:
         return
-    timing = submissions.timing_of(deps["programme"], loaded[0], deps["clock"].now(), deps["zone"])
+    timing = submissions.timing_of(deps["programmes"], loaded[0], deps["clock"].now(), deps["zone"])
     await message.answer(
         render("late_reason.html.j2", timing=timing, verdict_late=timing.verdict is Verdict.LATE),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("◀️ Назад"), "back")]]),

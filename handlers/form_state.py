@@ -21,6 +21,7 @@ from services.submissions import Snapshot
 
 class FormDialog(StatesGroup):
     school = State()
+    target = State()
     variant = State()
     resume = State()
     answer = State()
@@ -53,7 +54,7 @@ async def current(state: FSMContext, deps: Deps) -> tuple[Snapshot, Form] | None
     if submission is None:
         return None
     snap = submissions.snapshot(submission)
-    return snap, submissions.form_of(deps["programme"], snap)
+    return snap, submissions.form_of(deps["programmes"], snap)
 
 
 async def current_or_tell(
@@ -95,7 +96,7 @@ def plan_item_line(item: dict[str, str]) -> str:
 
 def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
     """(label, value) of every question of the form that applies, in order."""
-    form = submissions.form_of(deps["programme"], snap)
+    form = submissions.form_of(deps["programmes"], snap)
     return [
         (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
         for field in form.active(snap.values)

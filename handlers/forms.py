@@ -177,12 +177,16 @@ async def _answer(
         return
     if field.type is FieldType.DATETIME and await _warn_if_late(message, state, deps, snap):
         return
-    await advance(message, state, deps, snap, submissions.form_of(deps["programme"], snap))
+    await advance(message, state, deps, snap, submissions.form_of(deps["programmes"], snap))
 
 
 async def _date_acceptable(message: Message, state: FSMContext, deps: Deps, value: str) -> bool:
+    # Whether the moment has passed does not depend on the programme's lead time.
     timing = announcement_timing(
-        deps["programme"], datetime.fromisoformat(value), deps["clock"].now(), deps["zone"]
+        deps["programmes"].default,
+        datetime.fromisoformat(value),
+        deps["clock"].now(),
+        deps["zone"],
     )
     if timing.verdict is Verdict.PAST:
         await message.answer(_("Это время уже прошло. Выберите дату в будущем."))
@@ -192,13 +196,13 @@ async def _date_acceptable(message: Message, state: FSMContext, deps: Deps, valu
 
 
 async def _warn_if_late(message: Message, state: FSMContext, deps: Deps, snap: Snapshot) -> bool:
-    timing = submissions.timing_of(deps["programme"], snap, deps["clock"].now(), deps["zone"])
+    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
     if timing.verdict is not Verdict.LATE or timing.deadline is None:
         return False
     await message.answer(
         render(
             "announcement_late.html.j2",
-            lead_days=deps["programme"].announcements.lead_days,
+            lead_days=deps["programmes"].of(snap.submission.programme).announcements.lead_days,
             deadline=timing.deadline.strftime("%d.%m.%Y"),
         ),
         reply_markup=InlineKeyboardMarkup(

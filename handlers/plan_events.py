@@ -16,8 +16,11 @@ from services.fields import FieldError, FieldSpec, FieldType, parse_text
 OPTIONAL = frozenset({"expected_result", "audience"})
 
 
-def _fields(deps: Deps) -> list[FieldSpec]:
-    programme = deps["programme"]
+async def _fields(state: FSMContext, deps: Deps) -> list[FieldSpec]:
+    """The questions of one event, as the plan's programme lists them."""
+    plan = await deps["uow"].submissions.get((await state.get_data()).get("sid", 0))
+    programmes = deps["programmes"]
+    programme = programmes.of(plan.programme) if plan else programmes.default
     fields = []
     for name in programme.reports.plan_fields:
         if name == "school_year":
@@ -44,7 +47,7 @@ def _questions() -> dict[str, str]:
 async def ask_item(message: Message, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     item = data.get("item") or {}
-    fields = _fields(deps)
+    fields = await _fields(state, deps)
     field = next((f for f in fields if f.id not in item), None)
     if field is None:
         await _store(message, state, deps, item)
@@ -99,13 +102,13 @@ async def _set(message: Message, state: FSMContext, deps: Deps, name: str, value
     await ask_item(message, state, deps)
 
 
-def _current_field(item: dict[str, str], deps: Deps) -> FieldSpec | None:
-    return next((f for f in _fields(deps) if f.id not in item), None)
+async def _current_field(item: dict[str, str], state: FSMContext, deps: Deps) -> FieldSpec | None:
+    return next((f for f in await _fields(state, deps) if f.id not in item), None)
 
 
 async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
     item = (await state.get_data()).get("item") or {}
-    field = _current_field(item, deps)
+    field = await _current_field(item, state, deps)
     if field is None:
         await ask_item(message, state, deps)
         return
@@ -127,7 +130,7 @@ async def on_button(
         return
     await message.edit_reply_markup(reply_markup=None)
     item = (await state.get_data()).get("item") or {}
-    field = _current_field(item, deps)
+    field = await _current_field(item, state, deps)
     if callback_data.action == "pdrop" or field is None:
         await state.update_data(item={}, field="events")
         await state.set_state(FormDialog.answer)

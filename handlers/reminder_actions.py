@@ -30,7 +30,7 @@ async def on_announce(
     draft = None
     if person is not None:
         draft = await submissions.draft_from_planned(
-            deps["uow"], deps["programme"], person, callback_data.event_id, deps["clock"].now()
+            deps["uow"], deps["programmes"], person, callback_data.event_id, deps["clock"].now()
         )
     if draft is None or not isinstance(query.message, Message):
         await query.answer(

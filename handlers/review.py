@@ -53,6 +53,12 @@ def reasons(lead_days: int) -> list[str]:
     ]
 
 
+def _lead_days(submission: Submission | None, deps: Deps) -> int:
+    programmes = deps["programmes"]
+    programme = programmes.of(submission.programme) if submission else programmes.default
+    return programme.announcements.lead_days
+
+
 async def on_card_button(
     query: CallbackQuery,
     callback_data: CDReview,
@@ -96,7 +102,7 @@ async def _ask_comment(
                 text=text, callback_data=CDReason(sid=sid, decision=decision.value, reason=i).pack()
             )
         ]
-        for i, text in enumerate(reasons(deps["programme"].announcements.lead_days))
+        for i, text in enumerate(reasons(_lead_days(submission, deps)))
     ]
     rows.append(
         [
@@ -136,7 +142,8 @@ async def on_reason(
         return
     if isinstance(query.message, Message):
         await _drop_prompt(bot, query.message)
-    presets = reasons(deps["programme"].announcements.lead_days)
+    submission = await deps["uow"].submissions.get(callback_data.sid)
+    presets = reasons(_lead_days(submission, deps))
     if callback_data.reason < 0 or callback_data.reason >= len(presets):
         await state.clear()
         await query.answer(_("Отменено."))

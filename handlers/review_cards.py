@@ -92,7 +92,7 @@ def _shorten(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
 async def card_text(uow: UnitOfWork, submission: Submission, deps: Deps) -> str:
     snap = submissions.snapshot(submission)
     changes = await review.last_changes(uow, submission)
-    form = submissions.form_of(deps["programme"], snap)
+    form = submissions.form_of(deps["programmes"], snap)
     changed_labels = [
         form_texts.label(field) for field in form.fields if changes and field.id in changes.fields
     ]
@@ -116,7 +116,7 @@ async def card_text(uow: UnitOfWork, submission: Submission, deps: Deps) -> str:
 
 
 def _variant_title(submission: Submission, deps: Deps) -> str:
-    kinds = deps["programme"].applications.kinds()
+    kinds = deps["programmes"].of(submission.programme).applications.kinds()
     kind = kinds.get(submission.variant)
     return kind.title if kind is not None else ""
 

@@ -13,6 +13,7 @@ from handlers import form_texts
 from handlers.dialogs import Deps
 from handlers.render import render
 from services import calendar, council, people, review, statuses
+from services.programmes import Programme
 
 PENDING_SHOWN = 50
 
@@ -68,8 +69,19 @@ async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> N
     )
 
 
+async def _council_programme(message: Message, deps: Deps) -> Programme | None:
+    programme: Programme | None = deps["programmes"].with_council
+    if programme is None:
+        await message.answer(
+            _("Заседания совета нет в положениях этого бота: заявки решаются без него.")
+        )
+    return programme
+
+
 async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await _staff_only(message, deps):
+    if not await _staff_only(message, deps) or not (
+        programme := await _council_programme(message, deps)
+    ):
         return
     try:
         meets_on = datetime.strptime((command.args or "").strip(), "%d.%m.%Y").date()
@@ -82,7 +94,7 @@ async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> N
         return
     actor = message.from_user.id if message.from_user else 0
     await council.set_meeting(deps["uow"], meets_on, actor, deps["clock"].now())
-    closes = council.closes_on(deps["programme"], meets_on)
+    closes = council.closes_on(programme, meets_on)
     await message.answer(
         _(
             "Заседание Учёного совета: {meets}. Список претендентов закрывается {closes}: в него войдут заявки, одобренные до этого дня."
@@ -91,13 +103,15 @@ async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> N
 
 
 async def cmd_registry(message: Message, deps: Deps) -> None:
-    if not await _staff_only(message, deps):
+    if not await _staff_only(message, deps) or not (
+        programme := await _council_programme(message, deps)
+    ):
         return
-    found = await council.registry(deps["uow"], deps["programme"], deps["zone"])
+    found = await council.registry(deps["uow"], programme, deps["zone"])
     if found is None:
         await message.answer(_("Дата Учёного совета не задана. Задайте её: /council 15.10.2027"))
         return
-    kinds = deps["programme"].applications.kinds()
+    kinds = programme.applications.kinds()
     rows = [
         {
             "school": item.school.name,
@@ -127,7 +141,7 @@ async def cmd_granted(message: Message, command: CommandObject, deps: Deps) -> N
         return
     actor = message.from_user.id if message.from_user else 0
     grant = await statuses.record_grant(
-        deps["uow"], deps["programme"], number, order_on, actor, deps["clock"].now()
+        deps["uow"], deps["programmes"], number, order_on, actor, deps["clock"].now()
     )
     await message.answer(render("granted.html.j2", grant=grant, number=number))
 

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils import markdown as html
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
@@ -20,7 +21,7 @@ from handlers.menu import (
     show_menu,
 )
 from handlers.render import render
-from services import submissions
+from services import platforms, submissions
 from services.roles import Roles
 from storage.models import SubmissionKind
 
@@ -67,7 +68,48 @@ async def ask_school(message: Message, state: FSMContext, deps: Deps) -> None:
     )
 
 
+async def _targets(state: FSMContext, deps: Deps) -> list[platforms.Target]:
+    data = await state.get_data()
+    kind = SubmissionKind(data["kind"])
+    return await platforms.targets(deps["uow"], deps["programmes"], data["school_id"], kind)
+
+
 async def _after_school(message: Message, state: FSMContext, deps: Deps) -> None:
+    found = await _targets(state, deps)
+    if len(found) == 1:
+        await _with_target(message, state, deps, found[0])
+        return
+    await state.set_state(FormDialog.target)
+    await ask_again(message, state, deps)
+
+
+@question(FormDialog.target)
+async def ask_target(message: Message, state: FSMContext, deps: Deps) -> None:
+    found = await _targets(state, deps)
+    rows = [[button(_target_label(target), "target", target.key)] for target in found]
+    rows.append([button(_("✖️ Отмена"), "cancel")])
+    question_text = (
+        _("О какой площадке?")
+        if any(target.platform for target in found)
+        else _("По какой программе?")
+    )
+    await message.answer(question_text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _target_label(target: platforms.Target) -> str:
+    label = target.programme.title
+    if target.platform is not None and target.platform.title:
+        label = f"{target.platform.title} ({label})"
+    return label if len(label) <= 60 else label[:59] + "…"
+
+
+async def _with_target(
+    message: Message, state: FSMContext, deps: Deps, target: platforms.Target
+) -> None:
+    await state.update_data(
+        programme=target.programme.id,
+        platform_id=target.platform.id if target.platform else None,
+    )
     kind = SubmissionKind((await state.get_data())["kind"])
     if kind is SubmissionKind.APPLICATION:
         await state.set_state(FormDialog.variant)
@@ -76,9 +118,17 @@ async def _after_school(message: Message, state: FSMContext, deps: Deps) -> None
     await _open(message, state, deps, kind, "")
 
 
+async def _chosen(state: FSMContext, deps: Deps) -> platforms.Target:
+    data = await state.get_data()
+    programme = deps["programmes"].of(data.get("programme", ""))
+    platform_id = data.get("platform_id")
+    platform = await deps["uow"].platforms.get(platform_id) if platform_id else None
+    return platforms.Target(programme, platform)
+
+
 @question(FormDialog.variant)
 async def ask_variant(message: Message, state: FSMContext, deps: Deps) -> None:
-    kinds = deps["programme"].applications.kinds()
+    kinds = (await _chosen(state, deps)).programme.applications.kinds()
     rows = [[button(kind.title[:60], "variant", name)] for name, kind in kinds.items()]
     rows.append([button(_("✖️ Отмена"), "cancel")])
     await message.answer(
@@ -90,15 +140,29 @@ async def _open(
     message: Message, state: FSMContext, deps: Deps, kind: SubmissionKind, variant: str
 ) -> None:
     data = await state.get_data()
+    target = await _chosen(state, deps)
+    lead = platforms.lead_school_instead(target, data["school_id"], kind, variant)
+    if lead is not None:
+        await state.clear()
+        await show_menu(
+            message,
+            deps["roles"],
+            intro=_(
+                "Это подаёт ведущая школа сети — {school}: отчёт, план и заявки — за всю "
+                "площадку. Анонсы своих мероприятий и материалы ваша школа подаёт сама."
+            ).format(school=html.quote(lead.name)),
+        )
+        return
     draft = await submissions.open_draft(
         deps["uow"],
-        deps["programme"],
+        target.programme,
         deps["person"],
         data["school_id"],
         kind,
         variant,
         deps["clock"].now(),
         deps["zone"],
+        target.platform,
     )
     await state.set_data({"sid": draft.submission.id, "field": None})
     if draft.resumed:
@@ -114,7 +178,7 @@ async def _introduce(message: Message, submission_id: int, deps: Deps) -> None:
     """What the coordinator should know before the first question: window, known events."""
     submission = await deps["uow"].submissions.get(submission_id)
     snap = submissions.snapshot(submission)
-    timing = submissions.timing_of(deps["programme"], snap, deps["clock"].now(), deps["zone"])
+    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
     text = render(
         "form_intro.html.j2",
         kind=form_texts.kind_name(submission.kind),
@@ -163,14 +227,20 @@ async def on_button(
     ):
         await state.update_data(school_id=int(value))
         await _after_school(message, state, deps)
-    elif action == "variant" and value in deps["programme"].applications.kinds():
+    elif action == "target" and (
+        chosen := next((t for t in await _targets(state, deps) if t.key == value), None)
+    ):
+        await _with_target(message, state, deps, chosen)
+    elif (
+        action == "variant" and value in (await _chosen(state, deps)).programme.applications.kinds()
+    ):
         await _open(message, state, deps, SubmissionKind.APPLICATION, value)
     elif action == "continue":
         await resume_at_first_gap(message, state, deps)
     elif action == "restart":
         draft = await submissions.restart_draft(
             deps["uow"],
-            deps["programme"],
+            deps["programmes"],
             deps["person"],
             (await state.get_data())["sid"],
             deps["clock"].now(),
@@ -206,6 +276,6 @@ def setup() -> Router:
     router.callback_query.register(
         on_button,
         CDForm.filter(),
-        StateFilter(FormDialog.school, FormDialog.variant, FormDialog.resume),
+        StateFilter(FormDialog.school, FormDialog.target, FormDialog.variant, FormDialog.resume),
     )
     return router

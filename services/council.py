@@ -38,5 +38,5 @@ async def registry(uow: UnitOfWork, programme: Programme, zone: ZoneInfo) -> Reg
         return None
     closing = closes_on(programme, meeting.meets_on)
     closing_moment = datetime.combine(closing, time(0, 0), tzinfo=zone)
-    applicants = await uow.submissions.approved_applications(closing_moment)
+    applicants = await uow.submissions.approved_applications(closing_moment, programme.id)
     return Registry(meeting.meets_on, closing, applicants)

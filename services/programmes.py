@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -405,6 +405,48 @@ def preset_path(name: str) -> Path:
         known = ", ".join(list_presets())
         raise ProgrammeError(path, [f"{path}: no preset {name!r}; presets: {known}"])
     return path
+
+
+class Programmes:
+    """The programmes one deployment runs; the first is the default for schools without one."""
+
+    def __init__(self, items: Sequence[Programme]) -> None:
+        if not items:
+            raise ValueError("a deployment runs at least one programme")
+        self._by_id = {programme.id: programme for programme in items}
+        self.default = items[0]
+
+    def __iter__(self) -> Iterator[Programme]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, programme_id: object) -> bool:
+        return programme_id in self._by_id
+
+    @property
+    def with_council(self) -> Programme | None:
+        """The programme whose applications go to a council meeting (/council, /registry)."""
+        return next((p for p in self if p.council is not None), None)
+
+    def of(self, programme_id: str) -> Programme:
+        """The programme a submission or platform names; the default if it is no longer run."""
+        return self._by_id.get(programme_id, self.default)
+
+
+def load_presets(names: Sequence[str]) -> Programmes:
+    """The presets PROGRAMME lists, each validated; every problem of every file is reported."""
+    problems: list[str] = []
+    loaded: list[Programme] = []
+    for name in dict.fromkeys(names):
+        try:
+            loaded.append(load_preset(name))
+        except ProgrammeError as error:
+            problems.extend(error.problems)
+    if problems or not loaded:
+        raise ProgrammeError(PRESETS_DIR, problems or ["PROGRAMME names no preset"])
+    return Programmes(loaded)
 
 
 def load_preset(name: str) -> Programme:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from services import calendar, council, outbox
 from services.deadlines import report_year
 from services.outbox import Planned
-from services.programmes import Programme
+from services.programmes import Programme, Programmes
 from storage.models import Person, Role, Submission, SubmissionKind, SubmissionStatus
 from storage.schedule import AnnouncedEvent
 from storage.uow import UnitOfWork
@@ -80,21 +80,35 @@ def _planned(
 
 
 async def compute(
-    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+    uow: UnitOfWork, programmes: Programmes, moment: Moment, staff_chat_id: int | None
 ) -> list[Planned]:
-    """Every reminder that should exist now (due within the catch-up and the horizon)."""
+    """Every reminder that should exist now (due within the catch-up and the horizon).
+
+    Each school follows the programme of its platforms; a school without a platform yet
+    follows the deployment's first programme.
+    """
     coordinators = await uow.schedule.people_by_school(Role.COORDINATOR)
     mentors = await uow.schedule.people_by_school(Role.MENTOR)
+    in_programme = await uow.schedule.schools_by_programme()
+    without_platform = set(coordinators) - set().union(*in_programme.values())
     found: list[Wanted] = []
-    found += await _planned_events(uow, programme, moment, coordinators)
     found += await _announced_events(uow, moment, coordinators, mentors)
-    found += await _report_window(uow, programme, moment, coordinators, mentors, staff_chat_id)
-    found += await _application_window(uow, programme, moment, coordinators)
-    found += await _status_terms(uow, programme, moment, coordinators)
-    found += await _changes_unanswered(uow, programme, moment, staff_chat_id)
+    for programme in programmes:
+        schools = in_programme.get(programme.id, set())
+        if programme is programmes.default:
+            schools = schools | without_platform
+        mine = {school: people for school, people in coordinators.items() if school in schools}
+        found += await _planned_events(uow, programme, moment, mine)
+        found += await _report_window(
+            uow, programme, moment, mine, mentors, staff_chat_id, programme is programmes.default
+        )
+        found += await _application_window(uow, programme, moment, mine)
+        found += await _status_terms(uow, programme, moment, mine)
+    found += await _changes_unanswered(uow, programmes, moment, staff_chat_id)
     if staff_chat_id is not None:
-        found += await _staff_digest(uow, programme, moment, staff_chat_id)
-        found += await _council_closing(uow, programme, moment, staff_chat_id)
+        found += await _staff_digest(uow, programmes.default, moment, staff_chat_id)
+        if (with_council := programmes.with_council) is not None:
+            found += await _council_closing(uow, with_council, moment, staff_chat_id)
     return [
         item.planned
         for item in found
@@ -120,6 +134,8 @@ async def _planned_events(
     for event in events:
         if event.event_on is None or (event.school_id, event.event_on) in announced_days:
             continue
+        if event.school_id not in coordinators:
+            continue  # another programme's school
         deadline = event.event_on - timedelta(days=lead)
         due = moment.at(max(deadline - timedelta(days=notice), moment.today))
         for person in coordinators.get(event.school_id, []):
@@ -222,6 +238,7 @@ async def _report_window(
     coordinators: dict[int, list[int]],
     mentors: dict[int, list[int]],
     staff_chat_id: int | None,
+    default: bool,
 ) -> list[Wanted]:
     window = programme.windows.report
     if window is None or window.yearly is None:
@@ -296,7 +313,7 @@ async def _report_window(
         found.append(
             _planned(
                 "report_overdue_staff",
-                f"report_year:{year}",
+                f"report_year:{year}" if default else f"report_year:{programme.id}:{year}",
                 staff_chat_id,
                 occurrence,
                 moment.at(closes + timedelta(days=1)),
@@ -429,12 +446,15 @@ def _months_before(day: date, months: int) -> date:
 
 
 async def _changes_unanswered(
-    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+    uow: UnitOfWork, programmes: Programmes, moment: Moment, staff_chat_id: int | None
 ) -> list[Wanted]:
-    days = programme.reminders.changes_unanswered_days
+    shortest = min(p.reminders.changes_unanswered_days for p in programmes)
     found = []
-    for item in await uow.schedule.changes_unanswered(moment.now - timedelta(days=days)):
+    for item in await uow.schedule.changes_unanswered(moment.now - timedelta(days=shortest)):
         assert item.decided_at is not None
+        days = programmes.of(item.programme).reminders.changes_unanswered_days
+        if item.decided_at > moment.now - timedelta(days=days):
+            continue
         due = moment.at(calendar.local_date(item.decided_at, moment.zone) + timedelta(days=days))
         subject = f"submission:{item.id}"
         occurrence = item.decided_at.isoformat()
@@ -530,10 +550,10 @@ class PassReport:
 
 
 async def plan_pass(
-    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+    uow: UnitOfWork, programmes: Programmes, moment: Moment, staff_chat_id: int | None
 ) -> PassReport:
     """One pass of the planner: plan what is due (once per key), cancel what no longer applies."""
-    wanted = await compute(uow, programme, moment, staff_chat_id)
+    wanted = await compute(uow, programmes, moment, staff_chat_id)
     planned = await outbox.plan(uow, wanted)
     keep = {item.key for item in wanted}
     waiting = await uow.schedule.planned_reminders(moment.now + HORIZON)
@@ -545,12 +565,12 @@ async def plan_pass(
 
 
 async def due_now(
-    uow: UnitOfWork, programme: Programme, moment: Moment, staff_chat_id: int | None
+    uow: UnitOfWork, programmes: Programmes, moment: Moment, staff_chat_id: int | None
 ) -> list[Planned]:
     """What a pass would send now, without writing anything (the operator's dry run)."""
     wanted = [
         item
-        for item in await compute(uow, programme, moment, staff_chat_id)
+        for item in await compute(uow, programmes, moment, staff_chat_id)
         if item.due_at <= moment.now
     ]
     settled = await uow.schedule.settled_keys([item.key for item in wanted])

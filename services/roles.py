@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from storage.models import Person, Role
+from storage.models import Person, Role, School
 
 
 class MenuKind(StrEnum):
@@ -27,25 +28,34 @@ class SchoolRef:
 class Roles:
     coordinator_of: tuple[SchoolRef, ...] = ()
     mentor_of: tuple[SchoolRef, ...] = ()
+    """Schools the person accompanies: their own, and every school of their districts."""
+    districts: tuple[str, ...] = ()
     staff: bool = False
     admin: bool = False
 
     @property
     def registered(self) -> bool:
-        return bool(self.coordinator_of or self.mentor_of)
+        return bool(self.coordinator_of or self.mentor_of or self.districts)
 
     @property
     def menu(self) -> MenuKind:
         if self.coordinator_of:
             return MenuKind.COORDINATOR
-        if self.mentor_of:
+        if self.mentor_of or self.districts:
             return MenuKind.MENTOR
         if self.staff or self.admin:
             return MenuKind.STAFF
         return MenuKind.GUEST
 
 
-def roles_of(person: Person | None, *, staff: bool, admin: bool) -> Roles:
+def roles_of(
+    person: Person | None,
+    *,
+    staff: bool,
+    admin: bool,
+    districts: Sequence[str] = (),
+    district_schools: Sequence[School] = (),
+) -> Roles:
     if person is None:
         return Roles(staff=staff or admin, admin=admin)
 
@@ -56,9 +66,15 @@ def roles_of(person: Person | None, *, staff: bool, admin: bool) -> Roles:
             if m.role == role
         )
 
+    own = schools(Role.MENTOR)
+    known = {school.id for school in own}
+    by_district = tuple(
+        SchoolRef(school.id, school.name) for school in district_schools if school.id not in known
+    )
     return Roles(
         coordinator_of=schools(Role.COORDINATOR),
-        mentor_of=schools(Role.MENTOR),
+        mentor_of=own + by_district,
+        districts=tuple(districts),
         staff=staff or admin,
         admin=admin,
     )

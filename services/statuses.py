@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from services import calendar
-from services.programmes import Programme
+from services import calendar, platforms
+from services.programmes import Programmes
 from storage.models import PlatformStatus, SubmissionKind, SubmissionStatus
 from storage.uow import UnitOfWork
 
@@ -27,7 +27,7 @@ class Grant:
 
 async def record_grant(
     uow: UnitOfWork,
-    programme: Programme,
+    programmes: Programmes,
     application_id: int,
     order_on: date,
     actor: int,
@@ -40,6 +40,7 @@ async def record_grant(
         return Grant(None, GrantProblem.NOT_APPROVED)
     if application.variant not in ("assignment", "extension"):
         return Grant(None, GrantProblem.NOT_A_GRANT)
+    programme = programmes.of(application.programme)
     expires_on: date | None = None
     if application.variant == "assignment" and programme.status.term_years:
         expires_on = calendar.status_expires(order_on, programme.status.term_years)
@@ -47,9 +48,17 @@ async def record_grant(
         current = await uow.schedule.latest_status_of(application.school_id, programme.id)
         base = current.expires_on if current is not None and current.expires_on else order_on
         expires_on = calendar.add_years(base, programme.status.extension_max_years)
+    platform_id = application.platform_id
+    if application.variant == "assignment":
+        earlier = await uow.schedule.status_of_application(application.id)
+        if earlier is not None and earlier.platform_id is not None:
+            platform_id = earlier.platform_id  # the order recorded again: same platform
+        else:
+            platform_id = (await platforms.found_platform(uow, application, order_on)).id
     status = PlatformStatus(
         school_id=application.school_id,
         programme=programme.id,
+        platform_id=platform_id,
         granted_on=order_on,
         expires_on=expires_on,
         application_id=application.id,

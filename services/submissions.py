@@ -10,13 +10,14 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services import calendar, deadlines, forms, review
+from services import calendar, deadlines, forms, platforms, review
 from services.deadlines import Timing, Verdict
 from services.files import IncomingFile
-from services.programmes import Programme
+from services.programmes import Programme, Programmes
 from services.roles import coordinates
 from storage.models import (
     Person,
+    Platform,
     Submission,
     SubmissionFile,
     SubmissionKind,
@@ -73,20 +74,22 @@ def snapshot(submission: Submission) -> Snapshot:
     )
 
 
-def form_of(programme: Programme, snap: Snapshot) -> forms.Form:
+def form_of(programmes: Programmes, snap: Snapshot) -> forms.Form:
     submission = snap.submission
+    programme = programmes.of(submission.programme)
     return forms.build(programme, submission.kind, submission.variant, snap.context)
 
 
 async def _context(
-    uow: UnitOfWork, kind: SubmissionKind, school_id: int, today_year: int
+    uow: UnitOfWork, kind: SubmissionKind, school_ids: list[int], today_year: int
 ) -> dict[str, Any]:
+    """What the form is prefilled from; a network's report covers the events of every school."""
     if kind is SubmissionKind.REPORT:
         announced = await uow.submissions.sent_of_kind(
-            school_id, SubmissionKind.ANNOUNCEMENT, today_year
+            school_ids, SubmissionKind.ANNOUNCEMENT, today_year
         )
         materials = await uow.submissions.sent_of_kind(
-            school_id, SubmissionKind.MATERIALS, today_year
+            school_ids, SubmissionKind.MATERIALS, today_year
         )
         return {
             "school_year": today_year,
@@ -116,22 +119,27 @@ async def open_draft(
     variant: str,
     now: datetime,
     zone: ZoneInfo,
+    platform: Platform | None = None,
 ) -> Draft:
     """The person's draft of this kind for the school, or a new one prefilled from the records."""
-    existing = await uow.submissions.draft_of(person.id, school_id, kind, variant)
+    platform_id = platform.id if platform else None
+    existing = await uow.submissions.draft_of(
+        person.id, school_id, kind, variant, programme.id, platform_id
+    )
     if existing is not None:
         return Draft(existing, resumed=True)
     school = await uow.schools.get(school_id)
     if school is None:
         raise LookupError(f"no school {school_id}")
     year = deadlines.report_year(calendar.local_date(now, zone))
-    context = await _context(uow, kind, school_id, year)
+    context = await _context(uow, kind, platforms.member_ids(platform, school_id), year)
     form = forms.build(programme, kind, variant, context)
     submission = Submission(
         kind=kind,
         variant=variant,
         programme=programme.id,
         school_id=school_id,
+        platform_id=platform_id,
         author_id=person.id,
         values=json.dumps(forms.prefill(form, school, person, context), ensure_ascii=False),
         context=json.dumps(context, ensure_ascii=False),
@@ -147,7 +155,7 @@ async def open_draft(
 
 async def restart_draft(
     uow: UnitOfWork,
-    programme: Programme,
+    programmes: Programmes,
     person: Person,
     submission_id: int,
     now: datetime,
@@ -158,9 +166,11 @@ async def restart_draft(
     if old is None:
         raise LookupError(f"no draft {submission_id}")
     school_id, kind, variant = old.school_id, old.kind, old.variant
+    programme = programmes.of(old.programme)
+    platform = await uow.platforms.get(old.platform_id) if old.platform_id else None
     await uow.submissions.delete(old)
     await uow.commit()
-    return await open_draft(uow, programme, person, school_id, kind, variant, now, zone)
+    return await open_draft(uow, programme, person, school_id, kind, variant, now, zone, platform)
 
 
 async def save_value(
@@ -218,8 +228,9 @@ async def clear_files(uow: UnitOfWork, submission_id: int, person_id: int, slot:
         await uow.commit()
 
 
-def timing_of(programme: Programme, snap: Snapshot, now: datetime, zone: ZoneInfo) -> Timing:
+def timing_of(programmes: Programmes, snap: Snapshot, now: datetime, zone: ZoneInfo) -> Timing:
     submission = snap.submission
+    programme = programmes.of(submission.programme)
     if submission.kind is SubmissionKind.ANNOUNCEMENT and snap.values.get("event_at"):
         event_at = datetime.fromisoformat(snap.values["event_at"])
         return deadlines.announcement_timing(programme, event_at, now, zone)
@@ -233,7 +244,7 @@ def timing_of(programme: Programme, snap: Snapshot, now: datetime, zone: ZoneInf
 
 async def send(
     uow: UnitOfWork,
-    programme: Programme,
+    programmes: Programmes,
     submission_id: int,
     person_id: int,
     now: datetime,
@@ -247,10 +258,10 @@ async def send(
     if submission.status is not SubmissionStatus.DRAFT:
         return SendResult(SendOutcome.ALREADY_SENT, submission)
     snap = snapshot(submission)
-    missing = form_of(programme, snap).missing(snap.values, snap.file_counts)
+    missing = form_of(programmes, snap).missing(snap.values, snap.file_counts)
     if missing:
         return SendResult(SendOutcome.INCOMPLETE, submission, missing)
-    timing = timing_of(programme, snap, now, zone)
+    timing = timing_of(programmes, snap, now, zone)
     if timing.verdict is Verdict.PAST:
         return SendResult(SendOutcome.PAST_EVENT, submission, timing=timing)
     if timing.verdict is Verdict.NOT_YET:
@@ -315,12 +326,14 @@ async def visible(
 
 
 async def draft_from_planned(
-    uow: UnitOfWork, programme: Programme, person: Person, event_id: int, now: datetime
+    uow: UnitOfWork, programmes: Programmes, person: Person, event_id: int, now: datetime
 ) -> Submission | None:
     """A new announcement draft for an event of the approved plan, its title and form filled."""
     event = await uow.schedule.planned_event(event_id)
     if event is None or not coordinates(person, event.school_id):
         return None
+    plan = await uow.submissions.get(event.plan_id)
+    programme = programmes.of(plan.programme) if plan else programmes.default
     values: dict[str, Any] = {"title": event.title}
     if event.form in programme.announcements.forms:
         values["form"] = event.form

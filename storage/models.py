@@ -126,7 +126,11 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), default=None
+    )
+    """None for a mentor invited to a whole municipal district."""
+    district: Mapped[str | None] = mapped_column(String(200), default=None)
     role: Mapped[Role] = mapped_column(_role_enum)
     created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -136,7 +140,26 @@ class Invitation(Base):
         ForeignKey("people.id", ondelete="SET NULL"), default=None
     )
 
-    school: Mapped[School] = relationship(lazy="selectin")
+    school: Mapped[School | None] = relationship(lazy="selectin")
+
+    @property
+    def target(self) -> str:
+        """What the invitation binds to, as the person reads it: a school or a district."""
+        if self.school is not None:
+            return self.school.name
+        return self.district or ""
+
+
+class DistrictMentor(Base):
+    """A mentor of every school of a municipal district (LOIRO's научный консультант)."""
+
+    __tablename__ = "district_mentors"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    district: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AccessRequest(Base):
@@ -241,6 +264,10 @@ class Submission(Base):
     variant: Mapped[str] = mapped_column(String(40), default="")
     programme: Mapped[str] = mapped_column(String(60))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platforms.id", ondelete="SET NULL"), default=None, index=True
+    )
+    """The platform the submission is about, once the school has one in its programme."""
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     status: Mapped[SubmissionStatus] = mapped_column(
         Enum(SubmissionStatus, name="submission_status", native_enum=False, length=20),
@@ -266,6 +293,8 @@ class Submission(Base):
     decided_by_name: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     comment: Mapped[str] = mapped_column(Text, default="")
+    expert_conclusion: Mapped[str] = mapped_column(String(60), default="")
+    """The reviewer's structured conclusion, where the programme asks for one (its id)."""
     """The staff's comment on the last decision (required for changes and rejections)."""
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -387,6 +416,62 @@ class Lease(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Platform(Base):
+    """A platform of one programme: a school, or a network of schools with one lead school."""
+
+    __tablename__ = "platforms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme: Mapped[str] = mapped_column(String(60), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    lead_school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    lead_school: Mapped[School] = relationship(lazy="selectin")
+    members: Mapped[list[PlatformSchool]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PlatformSchool.school_id"
+    )
+
+    @property
+    def network(self) -> bool:
+        return len(self.members) > 1
+
+
+class PlatformSchool(Base):
+    """A school of a platform (the lead school too), with the year it joined the network."""
+
+    __tablename__ = "platform_schools"
+
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_year: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    school: Mapped[School] = relationship(lazy="selectin")
+
+
+class WindowOpening(Base):
+    """A window the regulation leaves to an order: staff open it, and later close it."""
+
+    __tablename__ = "window_openings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme: Mapped[str] = mapped_column(String(60))
+    window: Mapped[str] = mapped_column(String(40))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date, default=None)
+    """The last day, when the order names one; None: open until staff close it."""
+    opened_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_window_openings_lookup", "programme", "window", "opened_on"),)
+
+
 class PlatformStatus(Base):
     """A school's status of a platform, recorded by staff from the order that granted it."""
 
@@ -395,6 +480,9 @@ class PlatformStatus(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     programme: Mapped[str] = mapped_column(String(60))
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platforms.id", ondelete="SET NULL"), default=None
+    )
     granted_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date, default=None)
     application_id: Mapped[int | None] = mapped_column(

@@ -16,6 +16,7 @@ from storage.models import (
     AccessRequestStatus,
     AuditEntry,
     CouncilMeeting,
+    DistrictMentor,
     ForumTopic,
     Invitation,
     KnownGroup,
@@ -104,11 +105,40 @@ class PersonRepository:
         return rows.all()
 
     async def with_role_at(self, school_id: int, role: Role) -> Sequence[Person]:
+        """Coordinators or mentors of a school; mentors of its whole district count too."""
+        members = select(Membership.person_id).where(
+            Membership.school_id == school_id, Membership.role == role
+        )
+        condition = Person.id.in_(members)
+        if role is Role.MENTOR:
+            district = select(School.district).where(School.id == school_id).scalar_subquery()
+            condition |= Person.id.in_(
+                select(DistrictMentor.person_id).where(
+                    DistrictMentor.district == district, district != ""
+                )
+            )
+        query = select(Person).where(condition)
+        rows = await self._s.scalars(query.order_by(Person.id))
+        return rows.all()
+
+    async def districts_of(self, person_id: int) -> Sequence[str]:
         rows = await self._s.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.school_id == school_id, Membership.role == role)
-            .order_by(Person.id)
+            select(DistrictMentor.district)
+            .where(DistrictMentor.person_id == person_id)
+            .order_by(DistrictMentor.district)
+        )
+        return rows.all()
+
+    async def add_district(self, person_id: int, district: str) -> bool:
+        """Link a mentor to a district; False if the link was there already."""
+        if await self._s.get(DistrictMentor, (person_id, district)) is not None:
+            return False
+        self._s.add(DistrictMentor(person_id=person_id, district=district))
+        return True
+
+    async def schools_of_districts(self, districts: Collection[str]) -> Sequence[School]:
+        rows = await self._s.scalars(
+            select(School).where(School.district.in_(districts)).order_by(School.name)
         )
         return rows.all()
 
@@ -259,7 +289,13 @@ class SubmissionRepository:
         )
 
     async def draft_of(
-        self, author_id: int, school_id: int, kind: SubmissionKind, variant: str
+        self,
+        author_id: int,
+        school_id: int,
+        kind: SubmissionKind,
+        variant: str,
+        programme: str,
+        platform_id: int | None,
     ) -> Submission | None:
         return await self._s.scalar(
             select(Submission)
@@ -268,6 +304,10 @@ class SubmissionRepository:
                 Submission.school_id == school_id,
                 Submission.kind == kind,
                 Submission.variant == variant,
+                Submission.programme == programme,
+                Submission.platform_id.is_(None)
+                if platform_id is None
+                else Submission.platform_id == platform_id,
                 Submission.status == SubmissionStatus.DRAFT,
             )
             .order_by(Submission.id.desc())
@@ -275,13 +315,13 @@ class SubmissionRepository:
         )
 
     async def sent_of_kind(
-        self, school_id: int, kind: SubmissionKind, school_year_of_event: int
+        self, school_ids: Collection[int], kind: SubmissionKind, school_year_of_event: int
     ) -> Sequence[Submission]:
         """Sent (not draft) submissions of a kind whose school year is the given one."""
         rows = await self._s.scalars(
             select(Submission)
             .where(
-                Submission.school_id == school_id,
+                Submission.school_id.in_(school_ids),
                 Submission.kind == kind,
                 Submission.status != SubmissionStatus.DRAFT,
                 Submission.status != SubmissionStatus.REJECTED,
@@ -415,12 +455,15 @@ class SubmissionRepository:
         )
         return rows.all()
 
-    async def approved_applications(self, decided_before: datetime) -> Sequence[Submission]:
+    async def approved_applications(
+        self, decided_before: datetime, programme: str
+    ) -> Sequence[Submission]:
         rows = await self._s.scalars(
             select(Submission)
             .where(
                 Submission.kind == SubmissionKind.APPLICATION,
                 Submission.status == SubmissionStatus.APPROVED,
+                Submission.programme == programme,
                 Submission.decided_at < decided_before,
             )
             .order_by(Submission.decided_at)

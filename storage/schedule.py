@@ -10,9 +10,12 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    DistrictMentor,
     Membership,
     Person,
     PlannedEvent,
+    Platform,
+    PlatformSchool,
     PlatformStatus,
     Reminder,
     ReminderStatus,
@@ -51,9 +54,33 @@ class ScheduleRepository:
             .where(Membership.role == role, Person.unreachable.is_(False))
             .order_by(Membership.school_id, Person.id)
         )
+        pairs = list(rows.all())
+        if role is Role.MENTOR:
+            by_district = await self._s.execute(
+                select(School.id, Person.telegram_id)
+                .join(DistrictMentor, DistrictMentor.district == School.district)
+                .join(Person, Person.id == DistrictMentor.person_id)
+                .where(Person.unreachable.is_(False), School.district != "")
+                .order_by(School.id, Person.id)
+            )
+            pairs += by_district.all()
         found: dict[int, list[int]] = {}
-        for school_id, telegram_id in rows.all():
-            found.setdefault(school_id, []).append(telegram_id)
+        for school_id, telegram_id in pairs:
+            people = found.setdefault(school_id, [])
+            if telegram_id not in people:
+                people.append(telegram_id)
+        return found
+
+    async def schools_by_programme(self) -> dict[str, set[int]]:
+        """The schools of each programme's platforms, network members included."""
+        rows = await self._s.execute(
+            select(Platform.programme, PlatformSchool.school_id).join(
+                PlatformSchool, PlatformSchool.platform_id == Platform.id
+            )
+        )
+        found: dict[str, set[int]] = {}
+        for programme, school_id in rows.all():
+            found.setdefault(programme, set()).add(school_id)
         return found
 
     async def planned_event(self, event_id: int) -> PlannedEvent | None:
@@ -129,6 +156,14 @@ class ScheduleRepository:
         )
         rows = await self._s.scalars(select(PlatformStatus).where(PlatformStatus.id.in_(newest)))
         return rows.all()
+
+    async def status_of_application(self, application_id: int) -> PlatformStatus | None:
+        return await self._s.scalar(
+            select(PlatformStatus)
+            .where(PlatformStatus.application_id == application_id)
+            .order_by(PlatformStatus.id)
+            .limit(1)
+        )
 
     async def latest_status_of(self, school_id: int, programme: str) -> PlatformStatus | None:
         return await self._s.scalar(

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.platforms import PlatformRepository
 from storage.repositories import (
     AccessRequestRepository,
     AuditRepository,
@@ -20,6 +21,7 @@ from storage.repositories import (
     UserSettingsRepository,
 )
 from storage.schedule import ScheduleRepository
+from storage.windows import WindowRepository
 
 
 class UnitOfWork:
@@ -37,6 +39,8 @@ class UnitOfWork:
         self.topics = ForumTopicRepository(session)
         self.outbox = OutboxRepository(session)
         self.schedule = ScheduleRepository(session)
+        self.platforms = PlatformRepository(session)
+        self.windows = WindowRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -50,10 +50,16 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
+def programme() -> tuple[str, ...]:
+    """PROGRAMME of the bot under test; a test module overrides it to run other presets."""
+    return ("krasnodar-digital",)
+
+
+@pytest.fixture
 async def bot(
-    fake: FakeTelegram, database_url: str, clock: FrozenClock
+    fake: FakeTelegram, database_url: str, clock: FrozenClock, programme: tuple[str, ...]
 ) -> AsyncIterator[BotUnderTest]:
-    under_test = BotUnderTest(fake, database_url, clock)
+    under_test = BotUnderTest(fake, database_url, clock, programme)
     await under_test.start()
     yield under_test
     await under_test.stop()

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.app import App, create_app
 from bot.config import Settings
-from services.programmes import load_preset
+from services.programmes import load_presets
 from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
 STAFF_CHAT_ID = -1001000000001
@@ -38,7 +38,13 @@ def default_now() -> datetime:
 class BotUnderTest:
     """One bot process: `restart()` builds a new one over the same database, as a restart does."""
 
-    def __init__(self, fake: FakeTelegram, database_url: str, clock: FrozenClock) -> None:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        database_url: str,
+        clock: FrozenClock,
+        programme: tuple[str, ...] = ("krasnodar-digital",),
+    ) -> None:
         self.fake = fake
         self.clock = clock
         self.settings = Settings(
@@ -49,11 +55,14 @@ class BotUnderTest:
             staff_chat_id=STAFF_CHAT_ID,
             admin_ids=frozenset({ADMIN_ID}),
             staff_cache_seconds=0,
+            programme=programme,
         )
         self.app: App | None = None
 
     async def start(self) -> None:
-        self.app = create_app(self.settings, load_preset(self.settings.programme), clock=self.clock)
+        self.app = create_app(
+            self.settings, load_presets(self.settings.programme), clock=self.clock
+        )
 
     async def stop(self) -> None:
         if self.app is not None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from services import reminders, review
-from services.programmes import load_preset
+from services.programmes import Programmes, load_preset
 from services.reminders import Moment
 from services.review import Decision
 from storage.models import (
@@ -77,7 +77,7 @@ async def _announcement(
 
 async def _plan(bot, at: Moment):
     async with bot.app.uow_factory() as uow:
-        return await reminders.plan_pass(uow, KRASNODAR, at, STAFF_CHAT_ID)
+        return await reminders.plan_pass(uow, Programmes([KRASNODAR]), at, STAFF_CHAT_ID)
 
 
 async def _rows(bot) -> list[Reminder]:
