@@ -23,6 +23,12 @@ class Grant:
     status: PlatformStatus | None
     problem: GrantProblem | None = None
     school_name: str = ""
+    expiry_months: tuple[int, ...] = ()
+    """When the coordinator will be reminded that the status ends."""
+    roadmap: bool = False
+    """Whether the programme asks for a roadmap after the certificate."""
+    network: tuple[str, ...] = ()
+    """The other schools of the platform's network."""
 
 
 async def record_grant(
@@ -49,12 +55,16 @@ async def record_grant(
         base = current.expires_on if current is not None and current.expires_on else order_on
         expires_on = calendar.add_years(base, programme.status.extension_max_years)
     platform_id = application.platform_id
+    network: tuple[str, ...] = ()
     if application.variant == "assignment":
         earlier = await uow.schedule.status_of_application(application.id)
         if earlier is not None and earlier.platform_id is not None:
             platform_id = earlier.platform_id  # the order recorded again: same platform
         else:
-            platform_id = (await platforms.found_platform(uow, application, order_on)).id
+            platform = await platforms.found_platform(uow, application, order_on)
+            platform_id = platform.id
+            ids = [m.school_id for m in platform.members if m.school_id != application.school_id]
+            network = tuple(school.name for school in await uow.platforms.schools(ids))
     status = PlatformStatus(
         school_id=application.school_id,
         programme=programme.id,
@@ -70,4 +80,10 @@ async def record_grant(
         "status.grant", "submission", application.id, actor, now, order=order_on.isoformat()
     )
     await uow.commit()
-    return Grant(status, school_name=application.school.name)
+    return Grant(
+        status,
+        school_name=application.school.name,
+        expiry_months=programme.reminders.status_expiry_months if expires_on else (),
+        roadmap=programme.status.roadmap_due_days_after_certificate is not None,
+        network=network,
+    )
