@@ -12,8 +12,9 @@ from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.staff import StaffDirectory
-from services import languages
+from services import languages, tutors
 from services.roles import roles_of
+from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("coordbot.updates")
@@ -43,6 +44,17 @@ class ContextMiddleware(BaseMiddleware):
             is_staff = user is not None and await self._staff.is_staff(user.id)
             is_admin = user is not None and self._staff.is_admin(user.id)
             districts = await uow.people.districts_of(person.id) if person else ()
+            coordinated = [
+                m.school_id
+                for m in (person.memberships if person else ())
+                if m.role is Role.COORDINATOR
+            ]
+            programmes = data.get("programmes")
+            appointing = (
+                await tutors.appointing(uow, programmes, coordinated)
+                if coordinated and programmes is not None
+                else tutors.Appointing()
+            )
             data["person"] = person
             data["roles"] = roles_of(
                 person,
@@ -52,6 +64,8 @@ class ContextMiddleware(BaseMiddleware):
                 district_schools=await uow.people.schools_of_districts(districts)
                 if districts
                 else (),
+                appointing=appointing.school_ids,
+                mentor_title=appointing.mentor_title,
             )
             data["language"] = language
             data["deps"] = data  # for code that asks a dialog's question again on its own

@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 
 
 async def publish_commands_for(app: App) -> None:
-    await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id)
+    indicators = any(programme.monitoring for programme in app.programmes)
+    await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id, indicators)
 
 
 async def run(app: App) -> None:

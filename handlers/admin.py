@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers import district_invites
 from handlers.render import render
 from services import invitations, schools_import
 from services.clock import Clock
@@ -68,6 +69,11 @@ async def cmd_invite(
     words = (command.args or "").split(maxsplit=1)
     role = _role(words[0]) if words else None
     target = words[1].strip() if len(words) > 1 else ""
+    if words and words[0].casefold() in district_invites.WORDS and target:
+        await district_invites.invite_consultant(
+            message, target, uow, clock, bot, invite_ttl_days, zone
+        )
+        return
     if role is None or not target:
         await message.answer(render("invite_usage.html.j2"))
         return

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.passport_texts import refusal
 from services.fields import FieldError, FieldSpec, FieldType
 
 
 def explain(error: FieldError, field: FieldSpec) -> str:
     reason = error.reason
+    if (passport := refusal(error)) is not None:
+        return passport
     if reason == "empty":
         return _("Ответ пустой. Напишите, пожалуйста, текст.")
     if reason == "too_long":

@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps, ask_again, question
 from handlers.form_state import (
     CDForm,
@@ -38,11 +38,13 @@ async def show_preview(message: Message, state: FSMContext, deps: Deps) -> None:
     snap, form = loaded
     await state.update_data(editing=False)
     missing = form.missing(snap.values, snap.file_counts)
-    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
+    timing = await submissions.current_timing(
+        deps["uow"], deps["programmes"], snap, deps["clock"].now(), deps["zone"]
+    )
     await message.answer(
         render(
             "form_preview.html.j2",
-            kind=form_texts.kind_name(snap.submission.kind),
+            kind=passport_texts.title_of(snap.submission),
             school=snap.submission.school.name,
             rows=summary(snap, deps),
             missing=[_missing_label(form, item) for item in missing],
@@ -155,6 +157,16 @@ async def _send(
     elif outcome is SendOutcome.NEEDS_LATE_REASON:
         await state.set_state(FormDialog.late_reason)
         await ask_again(message, state, deps)
+    elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.by_order:
+        await state.clear()
+        await show_menu(
+            message,
+            deps["roles"],
+            intro=_(
+                "Черновик сохранён, но не отправлен: сейчас приём закрыт. Он откроется по "
+                "распоряжению, и бот сообщит, когда он начнётся; тогда заявку можно будет отправить."
+            ),
+        )
     elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.opens:
         await state.clear()
         await show_menu(
@@ -176,7 +188,7 @@ async def _send(
 def sent_text(submission: Submission) -> str:
     return render(
         "submission_sent.html.j2",
-        kind=form_texts.kind_name(submission.kind),
+        kind=passport_texts.kind_of(submission),
         number=submission.id,
         status=form_texts.status_name(submission.status),
         late=submission.late,
@@ -195,7 +207,9 @@ async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> No
     loaded = await current_or_tell(message, state, deps)
     if loaded is None:
         return
-    timing = submissions.timing_of(deps["programmes"], loaded[0], deps["clock"].now(), deps["zone"])
+    timing = await submissions.current_timing(
+        deps["uow"], deps["programmes"], loaded[0], deps["clock"].now(), deps["zone"]
+    )
     await message.answer(
         render("late_reason.html.j2", timing=timing, verdict_late=timing.verdict is Verdict.LATE),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("◀️ Назад"), "back")]]),

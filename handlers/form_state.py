@@ -11,9 +11,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps
-from services import submissions
+from services import network_schools, submissions
 from services.fields import FieldSpec, FieldType
 from services.forms import Form
 from services.submissions import Snapshot
@@ -86,6 +86,14 @@ def shown_value(field: FieldSpec, value: Any, snap: Snapshot, deps: Deps) -> str
         return datetime.fromisoformat(value).astimezone(deps["zone"]).strftime("%d.%m.%Y %H:%M")
     if field.type is FieldType.EVENTS:
         return "\n".join(f"{n}. {plan_item_line(item)}" for n, item in enumerate(value, start=1))
+    if field.type is FieldType.STAGES:
+        return passport_texts.stage_lines(value)
+    if field.type is FieldType.INDICATORS:
+        return passport_texts.indicator_lines(value)
+    if field.type is FieldType.NETWORK:  # one school a line, below the label
+        return "".join("\n" + network_schools.line(item) for item in network_schools.members(value))
+    if field.type is FieldType.MULTI_CHOICE and isinstance(value, list):
+        return "; ".join(str(item) for item in value)
     return str(value)
 
 
@@ -97,7 +105,21 @@ def plan_item_line(item: dict[str, str]) -> str:
 def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
     """(label, value) of every question of the form that applies, in order."""
     form = submissions.form_of(deps["programmes"], snap)
-    return [
-        (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
-        for field in form.active(snap.values)
-    ]
+    rows = []
+    levels: list[tuple[str, int | None, int | None]] = []
+    for field in form.active(snap.values):
+        if field.id.startswith("participation:"):
+            # The two counts of each level become one line of a table in a single row.
+            if not levels:
+                rows.append((form_texts.participation_label(), ""))
+            if field.id.endswith(":teachers"):
+                levels.append((field.title, snap.values.get(field.id), None))
+            else:
+                level, teachers, _pupils = levels[-1]
+                levels[-1] = (level, teachers, snap.values.get(field.id))
+            rows[-1] = (rows[-1][0], form_texts.participation_table(levels))
+            continue
+        rows.append(
+            (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
+        )
+    return rows

@@ -26,8 +26,42 @@ _QUESTIONS = {
         "Заявка согласована с муниципальным органом управления образованием?"
     ),
     "file:municipal_agreement": __("Пришлите документ о согласовании (необязательно)."),
-    "network_schools": __("Школы сети: по одной в строке."),
+    "network_schools": __(
+        "Школы сети, кроме вашей (она ведущая): напишите номер или часть названия школы — "
+        "я найду её в списке, затем укажите год, с которого она в сети. Добавьте так все "
+        "школы и нажмите «Готово»."
+    ),
+    "directions": __(
+        "Направления работы площадки: отметьте одно или несколько и нажмите «Готово»."
+    ),
+    "direction": __("Направление работы площадки, к которому относится мероприятие."),
     "termination_reason": __("Основание досрочного прекращения."),
+    "network_plan": __(
+        "Сетевой план-график мероприятий на учебный год: добавьте мероприятия по одному — "
+        "мероприятие, сроки проведения, ответственный за мероприятие."
+    ),
+    "goal": __("Цель программы."),
+    "tasks": __("Задачи программы."),
+    "stages": __(
+        "Сроки и этапы реализации программы: по одному этапу в строке — название, двоеточие, "
+        "сроки. Даты пишите так: 01.09.2020, или месяцем: 09.2020. Например:\n"
+        "Подготовительный: 09.2020 – 01.2021\n"
+        "Организационно-деятельностный: 02.2021 – 03.2022\n"
+        "Аналитический: 04.2022"
+    ),
+    "activities": __(
+        "План мероприятий программы: добавьте мероприятия по одному — название, сроки, "
+        "ответственные."
+    ),
+    "expected_results": __("Ожидаемые результаты."),
+    "indicators": __(
+        "Показатели результативности: по одному в строке, целевое значение — после тире. "
+        "Например:\n"
+        "Доля уроков с использованием ЭОР — не менее 50 %\n"
+        "Наличие перспективного плана работы РМЦ\n"
+        "У качественного показателя целевого значения может не быть: тогда только название."
+    ),
+    "risks": __("Риски и пути их компенсации."),
     "title": __("Название."),
     "form": __("Форма мероприятия."),
     "event_at": __(
@@ -63,7 +97,17 @@ _LABELS = {
     "municipal_agreement": __("Согласовано с муниципалитетом"),
     "file:municipal_agreement": __("Документ о согласовании"),
     "network_schools": __("Школы сети"),
+    "directions": __("Направления"),
+    "direction": __("Направление"),
     "termination_reason": __("Основание"),
+    "network_plan": __("Сетевой план-график"),
+    "goal": __("Цель программы"),
+    "tasks": __("Задачи"),
+    "stages": __("Этапы"),
+    "activities": __("План мероприятий"),
+    "expected_results": __("Ожидаемые результаты"),
+    "indicators": __("Показатели"),
+    "risks": __("Риски и пути их компенсации"),
     "title": __("Название"),
     "form": __("Форма"),
     "event_at": __("Дата и время"),
@@ -94,19 +138,59 @@ _MISSING_RULES = {
 
 
 def question(field: FieldSpec) -> str:
+    if field.id.startswith("plan_completion:"):
+        event = f"«{field.title}» ({field.detail})" if field.detail else f"«{field.title}»"
+        return _(
+            "Отчёт о выполнении плана-графика: {event}. Что сделано по этому мероприятию?"
+        ).format(event=event)
+    if field.id == "supervisor" and not field.optional:
+        return _("ФИО научного руководителя (научного консультанта).")
+    if field.id.startswith("participation:"):
+        if field.id.endswith(":teachers"):
+            text = _("Участие в мероприятиях, уровень «{level}»: сколько педагогов участвовало?")
+        else:
+            text = _("Участие в мероприятиях, уровень «{level}»: сколько учащихся участвовало?")
+        return text.format(level=field.title)
     if field.id.startswith("participants:"):
         return _("Сколько человек участвовало в мероприятии «{title}»?").format(title=field.title)
+    if field.id.startswith("indicator:"):
+        if field.detail:
+            return _("{indicator} (цель: {target}) — чего достигли?").format(
+                indicator=field.title, target=field.detail
+            )
+        return _("{indicator} — чего достигли?").format(indicator=field.title)
     if field.id.startswith("file:") and field.title:
         return _("Пришлите файл: {title}.").format(title=field.title)
     return str(_QUESTIONS[field.id])
 
 
 def label(field: FieldSpec) -> str:
+    if field.id.startswith("plan_completion:"):
+        return _("Выполнение: {title}").format(title=field.title)
+    if field.id.startswith("participation:"):
+        if field.id.endswith(":teachers"):
+            return _("Педагогов, уровень «{level}»").format(level=field.title)
+        return _("Учащихся, уровень «{level}»").format(level=field.title)
     if field.id.startswith("participants:"):
         return _("Участников: {title}").format(title=field.title)
+    if field.id.startswith("indicator:") and field.detail:
+        return _("{indicator} (цель: {target})").format(indicator=field.title, target=field.detail)
     if field.title:
         return field.title
     return str(_LABELS.get(field.id, field.id))
+
+
+def participation_table(rows: list[tuple[str, int | None, int | None]]) -> str:
+    """Teachers and pupils per level of events, one level a line, below the label."""
+    lines = [""]
+    for level, teachers, pupils in rows:
+        shown = ["—" if count is None else str(count) for count in (teachers, pupils)]
+        lines.append(f"{level}: {shown[0]} / {shown[1]}")
+    return "\n".join(lines)
+
+
+def participation_label() -> str:
+    return _("Участие в мероприятиях по уровням (педагогов / учащихся)")
 
 
 def plan_label(name: str) -> str:

@@ -15,7 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_keys, form_network, form_texts
 from handlers.date_picker import CDCalendar, CDHour, as_markup, hours_keyboard, month_keyboard
 from handlers.dialogs import Deps, ask_again, question
 from handlers.field_errors import explain
@@ -72,9 +72,13 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
         rows.append([button(_("➕ Добавить мероприятие"), "add")])
         if value:
             rows.append([button(_("✅ Готово"), "done"), button(_("🗑 Очистить список"), "clear")])
-    if value not in (None, "") and field.type not in (FieldType.FILES, FieldType.EVENTS):
+    elif field.type is FieldType.MULTI_CHOICE:
+        rows += form_keys.multi_choice_rows(field, value)
+    elif field.type is FieldType.NETWORK:
+        rows += form_keys.network_rows(value)
+    lists = (FieldType.FILES, FieldType.EVENTS, FieldType.MULTI_CHOICE, FieldType.NETWORK)
+    if value not in (None, "") and field.type not in lists:
         rows.append([button(_("✅ Оставить как есть"), "keep")])
-    lists = (FieldType.FILES, FieldType.EVENTS)
     if field.optional and (field.type not in lists or not (snap.files.get(field.id) or value)):
         rows.append([button(_("Пропустить"), "skip")])
     rows.append([button(_("◀️ Назад"), "back"), button(_("✖️ Отмена"), "cancel")])
@@ -148,6 +152,9 @@ async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
     field = form.field((await state.get_data()).get("field") or "")
     if field is None:
         await ask(message, state, deps)
+        return
+    if field.type is FieldType.NETWORK:
+        await form_network.on_name(message, state, deps)
         return
     if field.type is FieldType.YES_NO and (message.text or "").strip().casefold() in _yes_no():
         await _answer(

@@ -31,6 +31,11 @@ BUTTON_PROFILE = __("👤 Мой профиль")
 BUTTON_HELP = __("❓ Помощь")
 BUTTON_REQUEST_ACCESS = __("🔑 Запросить доступ")
 BUTTON_LANGUAGE = __("🌐 Язык")
+BUTTON_INVITE_MENTOR = {
+    "наставник": __("👥 Пригласить наставника"),
+    "тьютор": __("👥 Пригласить тьютора"),
+}
+"""By what the programme calls a mentor (`roles.mentor_title`)."""
 
 
 class CDAccessStart(CallbackData, prefix="acc"):
@@ -60,6 +65,8 @@ def menu_keyboard(roles: Roles) -> ReplyKeyboardMarkup:
             [_key(BUTTON_MATERIALS), _key(BUTTON_MY_SUBMISSIONS)],
             [_key(BUTTON_PROFILE)],
         ]
+        if roles.appoints_mentors:
+            rows[-1].append(_key(BUTTON_INVITE_MENTOR[roles.mentor_title]))
     else:
         rows = [[_key(BUTTON_MY_SUBMISSIONS), _key(BUTTON_PROFILE)]]
     rows.append([KeyboardButton(text=str(BUTTON_HELP)), KeyboardButton(text=str(BUTTON_LANGUAGE))])
@@ -81,21 +88,31 @@ def _private_commands() -> list[BotCommand]:
     ]
 
 
-def _staff_commands() -> list[BotCommand]:
-    return [
+def _staff_commands(indicators: bool = False) -> list[BotCommand]:
+    commands = [
         BotCommand(command="help", description=_("Что умеет бот в этой группе")),
         BotCommand(command="pending", description=_("Что ждёт решения")),
         BotCommand(command="history", description=_("История заявки по номеру")),
         BotCommand(command="council", description=_("Дата Учёного совета")),
         BotCommand(command="registry", description=_("Список претендентов к совету")),
         BotCommand(command="granted", description=_("Записать приказ о присвоении статуса")),
+        BotCommand(command="window", description=_("Приём заявок по распоряжению")),
         BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
         BotCommand(command="cancel", description=_("Отменить текущее действие")),
     ]
+    if indicators:
+        shown = BotCommand(command="indicators", description=_("Показатели мониторинга площадок"))
+        commands.insert(-1, shown)
+    return commands
 
 
-async def publish_commands(bot: Bot, i18n: I18n, staff_chat_id: int | None) -> None:
-    """Russian by default, English for English clients; staff group gets its own list."""
+async def publish_commands(
+    bot: Bot, i18n: I18n, staff_chat_id: int | None, indicators: bool = False
+) -> None:
+    """Russian by default, English for English clients; staff group gets its own list.
+
+    `indicators`: a programme run defines monitoring indicators, so /indicators is listed.
+    """
     for language in (None, "en"):
         with i18n.context(), i18n.use_locale(language or "ru"):
             await bot.set_my_commands(
@@ -103,7 +120,7 @@ async def publish_commands(bot: Bot, i18n: I18n, staff_chat_id: int | None) -> N
             )
             if staff_chat_id is not None:
                 await bot.set_my_commands(
-                    _staff_commands(),
+                    _staff_commands(indicators),
                     scope=BotCommandScopeChat(chat_id=staff_chat_id),
                     language_code=language,
                 )

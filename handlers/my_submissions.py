@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps
 from handlers.form_state import summary
 from handlers.menu import BUTTON_MY_SUBMISSIONS
@@ -33,7 +33,7 @@ def _school_ids(roles: Roles) -> list[int]:
 
 def _line(item: Submission, deps: Deps) -> str:
     day = (item.sent_at or item.updated_at).astimezone(deps["zone"]).strftime("%d.%m.%Y")
-    return f"№ {item.id} · {form_texts.kind_name(item.kind)} · {day} · {form_texts.status_name(item.status)}"
+    return f"№ {item.id} · {passport_texts.title_of(item)} · {day} · {form_texts.status_name(item.status)}"
 
 
 async def show_list(message: Message, deps: Deps, page: int, edit: bool) -> None:
@@ -132,7 +132,7 @@ async def _show_item(message: Message, item: Submission, deps: Deps, is_own_draf
         render(
             "submission_details.html.j2",
             number=item.id,
-            kind=form_texts.kind_name(item.kind),
+            kind=passport_texts.title_of(item),
             status=form_texts.status_name(item.status),
             school=item.school.name,
             sent=item.sent_at,

@@ -87,7 +87,12 @@ async def start_with_code(
         await _finish(message, state, uow, code, clock.now(), None, roles)
         return
     await state.set_state(Onboarding.consent)
-    await state.update_data(code=code, school=invitation.school.name, role=invitation.role.value)
+    await state.update_data(
+        code=code,
+        school=invitation.target,
+        role=invitation.role.value,
+        district=invitation.school_id is None,
+    )
     await _ask_consent(message, state)
 
 
@@ -95,7 +100,12 @@ async def start_with_code(
 async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
     data = await state.get_data()
     await message.answer(
-        render("invite_greeting.html.j2", school=data["school"], role=data["role"]),
+        render(
+            "invite_greeting.html.j2",
+            school=data["school"],
+            role=data["role"],
+            district=data.get("district", False),
+        ),
         reply_markup=consent_keyboard("invite"),
     )
 
@@ -170,8 +180,21 @@ async def _finish(
         )
         return
     person = await uow.people.by_telegram_id(message.chat.id)
-    new_roles = roles_of(person, staff=roles.staff, admin=roles.admin)
-    intro = render("joined.html.j2", school=result.school_name, role=result.role, roles=new_roles)
+    districts = await uow.people.districts_of(person.id) if person else ()
+    new_roles = roles_of(
+        person,
+        staff=roles.staff,
+        admin=roles.admin,
+        districts=districts,
+        district_schools=await uow.people.schools_of_districts(districts) if districts else (),
+    )
+    intro = render(
+        "joined.html.j2",
+        school=result.school_name,
+        role=result.role,
+        district=result.district,
+        roles=new_roles,
+    )
     await show_menu(message, new_roles, intro=intro)
 
 

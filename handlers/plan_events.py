@@ -12,12 +12,15 @@ from handlers.field_errors import explain
 from handlers.form_state import CDForm, FormDialog, button, lost_draft
 from services import submissions
 from services.fields import FieldError, FieldSpec, FieldType, parse_text
+from services.forms import ACTIVITY_FIELDS
 
 OPTIONAL = frozenset({"expected_result", "audience"})
 
 
 async def _fields(state: FSMContext, deps: Deps) -> list[FieldSpec]:
     """The questions of one event, as the plan's programme lists them."""
+    if (await state.get_data()).get("field") == "activities":
+        return [FieldSpec(name, FieldType.TEXT) for name in ACTIVITY_FIELDS]
     plan = await deps["uow"].submissions.get((await state.get_data()).get("sid", 0))
     programmes = deps["programmes"]
     programme = programmes.of(plan.programme) if plan else programmes.default
@@ -67,12 +70,17 @@ async def ask_item(message: Message, state: FSMContext, deps: Deps) -> None:
     )
 
 
+def _list_field(data: dict[str, object]) -> str:
+    """The form's list the event goes to: a plan's `events`, an application's `network_plan`..."""
+    return str(data.get("field") or "events")
+
+
 async def _events(state: FSMContext, deps: Deps) -> list[dict[str, str]] | None:
     data = await state.get_data()
     submission = await deps["uow"].submissions.draft_by_id(data["sid"], deps["person"].id)
     if submission is None:
         return None
-    return list(submissions.snapshot(submission).values.get("events") or [])
+    return list(submissions.snapshot(submission).values.get(_list_field(data)) or [])
 
 
 async def _store(message: Message, state: FSMContext, deps: Deps, item: dict[str, str]) -> None:
@@ -83,9 +91,9 @@ async def _store(message: Message, state: FSMContext, deps: Deps, item: dict[str
     events.append(item)
     data = await state.get_data()
     await submissions.save_value(
-        deps["uow"], data["sid"], deps["person"].id, "events", events, deps["clock"].now()
+        deps["uow"], data["sid"], deps["person"].id, _list_field(data), events, deps["clock"].now()
     )
-    await state.update_data(item={}, field="events")
+    await state.update_data(item={})
     await state.set_state(FormDialog.answer)
     await message.answer(
         _("Добавлено: {title}. Всего мероприятий: {count}.").format(
@@ -132,7 +140,7 @@ async def on_button(
     item = (await state.get_data()).get("item") or {}
     field = await _current_field(item, state, deps)
     if callback_data.action == "pdrop" or field is None:
-        await state.update_data(item={}, field="events")
+        await state.update_data(item={})
         await state.set_state(FormDialog.answer)
         await ask_again(message, state, deps)
     elif callback_data.action == "pskip" and field.optional:

@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.render import render
 from storage.models import Reminder, SubmissionKind
 
@@ -71,6 +71,8 @@ def make_renderer(i18n: I18n, zone: ZoneInfo) -> Callable[[Reminder, str], Await
                 p=payload,
                 day=_day,
                 moment=lambda value: _moment(value, zone),
+                stage=passport_texts.stage_name,
+                stage_kind=passport_texts.stage_kind,
                 kinds=kinds,
             )
             return text, _buttons(reminder, payload)

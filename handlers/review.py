@@ -14,12 +14,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps, ask_again
+from handlers.expertise import start as start_conclusion
 from handlers.form_state import FormDialog
 from handlers.render import render, render_plain
 from handlers.review_cards import CDReview, refresh_card
-from services import languages, review
+from services import expertise, languages, review
 from services.review import Decision, Outcome
 from services.submissions import snapshot
 from storage.models import Submission, SubmissionKind
@@ -80,10 +81,14 @@ async def on_card_button(
         result = await review.claim(uow, callback_data.sid, actor, name, now)
         await _after(query, result, bot, i18n, deps, notify=False)
     elif action == "approve":
-        result = await review.decide(uow, callback_data.sid, Decision.APPROVE, actor, name, "", now)
+        result = await review.decide(
+            uow, callback_data.sid, Decision.APPROVE, actor, name, "", now, deps["programmes"]
+        )
         await _after(query, result, bot, i18n, deps, notify=True)
     elif action in ("changes", "reject"):
         await _ask_comment(query, state, callback_data.sid, Decision(action), deps)
+    elif action == "expert":
+        await start_conclusion(query, callback_data.sid, deps)
     else:
         await query.answer()
 
@@ -210,6 +215,25 @@ async def _after(
     if result.outcome is Outcome.ALREADY_DECIDED:
         await _refuse_decided(query, result.submission, deps)
         return
+    if result.outcome is Outcome.CONCLUSION_MISSING:
+        await query.answer(
+            _(
+                "Одобрить можно только после экспертного заключения: нажмите "
+                "«🧾 Экспертное заключение» на карточке."
+            ),
+            show_alert=True,
+        )
+        return
+    if result.outcome is Outcome.CONCLUSION_AGAINST:
+        given = expertise.given(result.submission)
+        await query.answer(
+            _(
+                "По экспертному заключению — «{outcome}»: одобрить нельзя. Верните заявку на "
+                "доработку или отклоните её."
+            ).format(outcome=given.outcome_title if given else ""),
+            show_alert=True,
+        )
+        return
     await query.answer(_("Готово."))
     if notify:
         await _apply(result.submission, bot, i18n, deps)
@@ -302,7 +326,7 @@ async def _notify(
         text = render(
             "decision_notice.html.j2",
             s=submission,
-            kind=form_texts.kind_name(submission.kind),
+            kind=passport_texts.kind_of(submission),
             status=form_texts.status_name(submission.status),
             published=published,
             mentor=not fix,

@@ -17,11 +17,11 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps
 from handlers.form_state import summary
 from handlers.render import render
-from services import languages, review, submissions
+from services import expertise, languages, review, submissions
 from storage.models import ForumTopic, Submission, SubmissionFile, SubmissionKind, SubmissionStatus
 from storage.uow import UnitOfWork
 
@@ -42,7 +42,7 @@ TOPIC_OF_KIND = {
 
 
 class CDReview(CallbackData, prefix="rv"):
-    action: str  # "claim" | "approve" | "changes" | "reject"
+    action: str  # "claim" | "approve" | "changes" | "reject" | "expert"
     sid: int
 
 
@@ -56,7 +56,7 @@ def _topic_title(topic: str) -> str:
     return titles[topic]
 
 
-def card_keyboard(submission: Submission) -> InlineKeyboardMarkup | None:
+def card_keyboard(submission: Submission, deps: Deps) -> InlineKeyboardMarkup | None:
     if submission.status not in review.OPEN:
         return None
     decide = [
@@ -80,6 +80,12 @@ def card_keyboard(submission: Submission) -> InlineKeyboardMarkup | None:
             callback_data=CDReview(action="claim", sid=submission.id).pack(),
         )
         rows.insert(0, [claim])
+    if expertise.approval_blocked(deps["programmes"], submission) is expertise.Blocked.MISSING:
+        conclude = InlineKeyboardButton(
+            text=_("🧾 Экспертное заключение"),
+            callback_data=CDReview(action="expert", sid=submission.id).pack(),
+        )
+        rows.insert(-1, [conclude])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -97,17 +103,21 @@ async def card_text(uow: UnitOfWork, submission: Submission, deps: Deps) -> str:
         form_texts.label(field) for field in form.fields if changes and field.id in changes.fields
     ]
     rows = summary(snap, deps)
+    expert = expertise.definition_for(deps["programmes"], submission)
     text = ""
     for limit in CARD_VALUE_LIMITS:
         text = render(
             "review_card.html.j2",
             s=submission,
-            kind=form_texts.kind_name(submission.kind),
+            kind=passport_texts.kind_of(submission),
             variant=_variant_title(submission, deps),
+            programme=_programme_title(submission, deps),
             status=form_texts.status_name(submission.status),
             rows=_shorten(rows, limit),
             changes=changes,
             changed_labels=changed_labels,
+            expert_title=expert.title if expert else "",
+            conclusion=expertise.given(submission),
             zone=deps["zone"],
         )
         if len(text) <= TEXT_LIMIT:
@@ -115,7 +125,15 @@ async def card_text(uow: UnitOfWork, submission: Submission, deps: Deps) -> str:
     return text
 
 
+def _programme_title(submission: Submission, deps: Deps) -> str:
+    """Named on the card only when the staff group serves several programmes."""
+    programmes = deps["programmes"]
+    return programmes.of(submission.programme).title if len(programmes) > 1 else ""
+
+
 def _variant_title(submission: Submission, deps: Deps) -> str:
+    if stage := passport_texts.stage_details(submission):
+        return stage
     kinds = deps["programmes"].of(submission.programme).applications.kinds()
     kind = kinds.get(submission.variant)
     return kind.title if kind is not None else ""
@@ -147,7 +165,7 @@ async def post_card(bot: Bot, i18n: I18n, submission: Submission, deps: Deps) ->
     uow: UnitOfWork = deps["uow"]
     with i18n.use_locale(languages.DEFAULT):
         text = await card_text(uow, submission, deps)
-        markup = card_keyboard(submission)
+        markup = card_keyboard(submission, deps)
     try:
         thread = await _thread_for(bot, uow, staff_chat, submission)
         card = await bot.send_message(
@@ -209,7 +227,7 @@ async def refresh_card(bot: Bot, i18n: I18n, submission: Submission, deps: Deps)
         return
     with i18n.use_locale(languages.DEFAULT):
         text = await card_text(deps["uow"], submission, deps)
-        markup = card_keyboard(submission)
+        markup = card_keyboard(submission, deps)
     try:
         await bot.edit_message_text(
             text,

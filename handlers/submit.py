@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F, Router, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils import markdown as html
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts
+from handlers import form_texts, passport_texts
 from handlers.dialogs import Deps, ask_again, question
 from handlers.form_state import CDForm, FormDialog, button, current_or_tell
 from handlers.menu import (
@@ -21,7 +20,7 @@ from handlers.menu import (
     show_menu,
 )
 from handlers.render import render
-from services import platforms, submissions
+from services import platforms, stage_reports, submissions
 from services.roles import Roles
 from storage.models import SubmissionKind
 
@@ -153,6 +152,14 @@ async def _open(
             ).format(school=html.quote(lead.name)),
         )
         return
+    if kind is SubmissionKind.REPORT and target.programme.reports.schedule == "stages":
+        due = await stage_reports.due(deps["uow"], target.programme, target.platform)
+        if due.problem is not None:
+            await state.clear()
+            await show_menu(
+                message, deps["roles"], intro=passport_texts.no_stage_report(due.problem)
+            )
+            return
     draft = await submissions.open_draft(
         deps["uow"],
         target.programme,
@@ -178,10 +185,13 @@ async def _introduce(message: Message, submission_id: int, deps: Deps) -> None:
     """What the coordinator should know before the first question: window, known events."""
     submission = await deps["uow"].submissions.get(submission_id)
     snap = submissions.snapshot(submission)
-    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
+    timing = await submissions.current_timing(
+        deps["uow"], deps["programmes"], snap, deps["clock"].now(), deps["zone"]
+    )
     text = render(
         "form_intro.html.j2",
         kind=form_texts.kind_name(submission.kind),
+        title=passport_texts.title_of(submission),
         timing=timing,
         context=snap.context,
         zone=deps["zone"],

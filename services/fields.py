@@ -31,6 +31,10 @@ class FieldType(StrEnum):
     YES_NO = "yes_no"
     FILES = "files"  # documents and photos, "Готово" ends them
     EVENTS = "events"  # a list of planned events, one by one
+    NETWORK = "network"  # schools of a network: [{"school_id", "year", "name"}], one by one
+    MULTI_CHOICE = "multi_choice"  # several of the options, toggled by buttons
+    STAGES = "stages"  # «Этап: 01.09.2020 – 31.01.2021» per line (services.passport)
+    INDICATORS = "indicators"  # «Показатель — целевое значение» per line
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class FieldSpec:
     """For files: more than one file may be given."""
     when: tuple[str, Any] | None = None
     """Asked only when another field has this value (e.g. the agreement file after "yes")."""
+    detail: str = ""
+    """A second part of a programme's wording (e.g. an indicator's target value)."""
 
 
 class FieldError(ValueError):
@@ -110,12 +116,20 @@ def parse_text(field: FieldSpec, text: str, now: datetime, zone: ZoneInfo) -> An
         if not _NUMBER.match(value) or int(value) > NUMBER_MAX:
             raise FieldError("number")
         return int(value)
+    if kind in (FieldType.STAGES, FieldType.INDICATORS):
+        from services import passport  # builds on this module: imported when needed
+
+        if kind is FieldType.STAGES:
+            return passport.parse_stages(text)
+        return passport.parse_indicators(text)
     raise FieldError("buttons")  # yes/no, files and lists are not typed
 
 
 def is_answered(field: FieldSpec, value: Any, file_count: int) -> bool:
     if field.type is FieldType.FILES:
         return file_count > 0
-    if field.type is FieldType.EVENTS:
+    if field.type in (FieldType.EVENTS, FieldType.STAGES, FieldType.INDICATORS):
         return bool(value)
+    if field.type in (FieldType.NETWORK, FieldType.MULTI_CHOICE):
+        return bool(value)  # at least one school, at least one option
     return value is not None and value != ""

@@ -7,7 +7,7 @@ wording of each question lives with the handlers, the rules here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.fields import FieldSpec, FieldType, is_answered
@@ -38,7 +38,15 @@ APPLICATION_FIELDS: Mapping[str, FieldSpec] = {
     "topic": FieldSpec("topic", T),
     "digital_resources": FieldSpec("digital_resources", LT),
     "municipal_agreement": FieldSpec("municipal_agreement", YN),
-    "network_schools": FieldSpec("network_schools", LT),
+    "network_schools": FieldSpec("network_schools", FieldType.NETWORK),
+    "goal": FieldSpec("goal", LT),
+    "tasks": FieldSpec("tasks", LT),
+    "stages": FieldSpec("stages", FieldType.STAGES),
+    "activities": FieldSpec("activities", EV),
+    "expected_results": FieldSpec("expected_results", LT),
+    "indicators": FieldSpec("indicators", FieldType.INDICATORS),
+    "risks": FieldSpec("risks", LT),
+    "network_plan": FieldSpec("network_plan", EV),
 }
 AGREEMENT_FILE = FieldSpec(
     "file:municipal_agreement", FL, optional=True, when=("municipal_agreement", True)
@@ -56,6 +64,8 @@ REPORT_TEXT_FIELDS = ("indicator_results", "materials", "publications", "problem
 REPORT_OPTIONAL = frozenset({"materials", "publications", "problems", "proposals"})
 
 PLAN_EVENT_FIELDS = ("title", "form", "dates", "responsible", "expected_result")
+ACTIVITY_FIELDS = ("title", "dates", "responsible")
+"""One activity of a programme passport's plan (the application's `activities`)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,8 @@ def build(
             FieldSpec("title", T),
             FieldSpec("form", CH, choices=programme.announcements.forms),
         )
+        if programme.announcements.ask_direction:
+            head += (FieldSpec("direction", CH, choices=event_directions(programme, context)),)
         return Form(kind, variant, head + ANNOUNCEMENT_TAIL)
     if kind is SubmissionKind.MATERIALS:
         return Form(
@@ -129,7 +141,16 @@ def build(
             ),
         )
     if kind is SubmissionKind.REPORT:
-        return Form(kind, variant, _report(programme, context.get("events", ())))
+        return Form(
+            kind,
+            variant,
+            _report(
+                programme,
+                context.get("events", ()),
+                context.get("indicators", ()),
+                plan=context.get("plan", ()),
+            ),
+        )
     return Form(
         kind,
         variant,
@@ -141,11 +162,17 @@ def _application(programme: Programme, variant: str) -> tuple[FieldSpec, ...]:
     kind = programme.applications.kinds()[variant]
     fields: list[FieldSpec] = []
     for field_id in kind.fields:
+        if field_id == "directions":
+            fields.append(
+                FieldSpec("directions", FieldType.MULTI_CHOICE, choices=programme.directions)
+            )
+            continue
         if field_id == "termination_reason":
             reasons = tuple(r.title for r in programme.applications.termination_reasons)
             fields.append(FieldSpec("termination_reason", CH, choices=reasons))
             continue
-        fields.append(APPLICATION_FIELDS[field_id])
+        spec = APPLICATION_FIELDS[field_id]
+        fields.append(replace(spec, optional=False) if field_id in kind.required_fields else spec)
         if field_id == "municipal_agreement":
             fields.append(AGREEMENT_FILE)
     for attachment in kind.attachments:
@@ -161,12 +188,35 @@ def _application(programme: Programme, variant: str) -> tuple[FieldSpec, ...]:
     return tuple(fields)
 
 
-def _report(programme: Programme, events: Sequence[Mapping[str, Any]]) -> tuple[FieldSpec, ...]:
+def _report(
+    programme: Programme,
+    events: Sequence[Mapping[str, Any]],
+    indicators: Sequence[Mapping[str, str]],
+    plan: Sequence[Mapping[str, str]] = (),
+) -> tuple[FieldSpec, ...]:
     fields: list[FieldSpec] = []
     wanted = programme.reports.report_fields
     if "participants" in wanted:
         fields += [
             FieldSpec(f"participants:{event['id']}", NUM, title=event["title"]) for event in events
+        ]
+    if "plan_completion" in wanted:
+        # «Отчёт о выполнении» of each event of the approved plan-schedule (LOIRO, прил. 3).
+        fields += [
+            FieldSpec(
+                f"plan_completion:{n}",
+                LT,
+                title=item.get("title", ""),
+                detail=", ".join(filter(None, (item.get("dates"), item.get("responsible")))),
+            )
+            for n, item in enumerate(plan, start=1)
+        ]
+    if "participation_levels" in wanted:
+        fields += participation_fields(programme.reports.levels)
+    if "indicator_values" in wanted:
+        fields += [
+            FieldSpec(f"indicator:{n}", LT, title=item["name"], detail=item.get("target", ""))
+            for n, item in enumerate(indicators, start=1)
         ]
     fields += [
         FieldSpec(name, LT, optional=name in REPORT_OPTIONAL)
@@ -175,6 +225,24 @@ def _report(programme: Programme, events: Sequence[Mapping[str, Any]]) -> tuple[
     ]
     fields.append(FieldSpec("report_file", FL))
     return tuple(fields)
+
+
+def event_directions(programme: Programme, context: Mapping[str, Any]) -> tuple[str, ...]:
+    """What an event may be about: the directions the platform chose, else all of them."""
+    chosen = [d for d in context.get("directions") or () if d in programme.directions]
+    return tuple(chosen) or programme.directions
+
+
+PARTICIPANTS = ("teachers", "pupils")
+
+
+def participation_fields(levels: Sequence[str]) -> list[FieldSpec]:
+    """Two counts per level of events: `participation:<n>:teachers` and `...:pupils`."""
+    return [
+        FieldSpec(f"participation:{n}:{who}", NUM, title=level)
+        for n, level in enumerate(levels)
+        for who in PARTICIPANTS
+    ]
 
 
 def prefill(

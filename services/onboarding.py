@@ -22,7 +22,9 @@ class Newcomer:
 class JoinResult:
     state: InvitationState
     school_name: str = ""
+    """The school joined, or the district for a district's consultant."""
     role: Role | None = None
+    district: bool = False
 
 
 async def add_membership(uow: UnitOfWork, person: Person, school_id: int, role: Role) -> None:
@@ -31,6 +33,14 @@ async def add_membership(uow: UnitOfWork, person: Person, school_id: int, role: 
         await uow.people.flush()
     if not await uow.people.has_membership(person.id, school_id, role):
         uow.people.add_membership(Membership(person_id=person.id, school_id=school_id, role=role))
+
+
+async def add_district(uow: UnitOfWork, person: Person, district: str) -> None:
+    """A consultant of a district: a mentor of every school whose district it is."""
+    if person.id is None:
+        uow.people.add(person)
+        await uow.people.flush()
+    await uow.people.add_district(person.id, district)
 
 
 async def join(
@@ -55,7 +65,10 @@ async def join(
             position=newcomer.position,
             consent_at=newcomer.consent_at,
         )
-    await add_membership(uow, person, invitation.school_id, invitation.role)
+    if invitation.school_id is None:
+        await add_district(uow, person, invitation.district or "")
+    else:
+        await add_membership(uow, person, invitation.school_id, invitation.role)
     if not await uow.invitations.claim(invitation.id, person.id, now):
         await uow.rollback()
         return JoinResult(InvitationState.USED)
@@ -67,6 +80,12 @@ async def join(
         now,
         role=invitation.role.value,
         person_id=person.id,
+        district=invitation.district,
     )
     await uow.commit()
-    return JoinResult(InvitationState.VALID, invitation.school.name, invitation.role)
+    return JoinResult(
+        InvitationState.VALID,
+        invitation.target,
+        invitation.role,
+        district=invitation.school_id is None,
+    )

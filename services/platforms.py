@@ -89,3 +89,17 @@ def network_of(values: dict[str, object]) -> Sequence[dict[str, int]]:
     """The network schools an application lists (see the `network_schools` field)."""
     found = values.get("network_schools")
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+async def directions_of(uow: UnitOfWork, platform: Platform) -> list[str]:
+    """The directions the application that founded the platform chose (may be none)."""
+    founded = await uow.platforms.founding_applications(platform.programme, platform.id)
+    found = json.loads(founded[0][1].values).get("directions") if founded else None
+    return [item for item in found if isinstance(item, str)] if isinstance(found, list) else []
+
+
+async def members_only(uow: UnitOfWork, programme_id: str) -> set[int]:
+    """Schools that are in a network of the programme without leading any of its platforms."""
+    found = await uow.platforms.of_programme(programme_id)
+    leads = {platform.lead_school_id for platform in found}
+    return {m.school_id for platform in found for m in platform.members} - leads

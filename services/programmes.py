@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -43,8 +43,17 @@ KNOWN_APPLICATION_FIELDS = frozenset(
         "topic",  # topic or direction of the platform
         "digital_resources",  # digital resources, services and tools used
         "municipal_agreement",  # agreed with the municipal education authority
-        "network_schools",  # the schools of a network platform
+        "network_schools",  # the schools of a network platform, with the year each joined
+        "directions",  # several of the programme's directions (`directions` of the programme)
         "termination_reason",  # one of the programme's termination reasons
+        "network_plan",  # the network plan-schedule: events one by one (reports.plan_fields)
+        "goal",  # programme passport: the goal
+        "tasks",
+        "stages",  # stages with dates, one per line (services.passport.parse_stages)
+        "activities",  # plan of activities: title, dates, responsible, one by one
+        "expected_results",
+        "indicators",  # indicators with target values (services.passport.parse_indicators)
+        "risks",  # risks and the ways to compensate them
     }
 )
 KNOWN_REPORT_FIELDS = frozenset(
@@ -56,6 +65,9 @@ KNOWN_REPORT_FIELDS = frozenset(
         "publications",
         "problems",
         "proposals",
+        "plan_completion",  # what was done, per event of the approved plan-schedule
+        "indicator_values",  # one question per indicator of the approved application
+        "participation_levels",  # teachers and pupils in events, per level of reports.levels
     }
 )
 KNOWN_PLAN_FIELDS = frozenset(
@@ -96,6 +108,8 @@ def _unique(values: Iterable[str], what: str) -> None:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ButtonText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+"""Shown on a button: Telegram shows about 60 characters of one."""
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 DayMonthField = Annotated[DayMonth, PlainValidator(_parse_day_month)]
 ApplicationField = Annotated[str, _known(KNOWN_APPLICATION_FIELDS, "application field")]
@@ -159,6 +173,8 @@ class CouncilRules(_Definition):
 class Announcements(_Definition):
     lead_days: NonNegativeInt
     forms: tuple[Text, ...] = Field(min_length=1)
+    ask_direction: bool = False
+    """Each announcement names one of the platform's directions (the programme's `directions`)."""
 
     @model_validator(mode="after")
     def _unique_forms(self) -> Self:
@@ -177,12 +193,18 @@ class Attachment(_Definition):
 class ApplicationKind(_Definition):
     title: Text
     fields: tuple[ApplicationField, ...]
+    required_fields: tuple[ApplicationField, ...] = ()
+    """Fields optional elsewhere that this regulation's form requires (e.g. `supervisor`)."""
     attachments: tuple[Attachment, ...] = ()
 
     @model_validator(mode="after")
     def _unique_entries(self) -> Self:
         _unique(self.fields, "field")
+        _unique(self.required_fields, "required field")
         _unique((a.id for a in self.attachments), "attachment id")
+        for field_id in self.required_fields:
+            if field_id not in self.fields:
+                raise ValueError(f"required field {field_id!r} is not among the fields")
         return self
 
 
@@ -226,11 +248,35 @@ class Reports(_Definition):
     """Fields of the annual report."""
     plan_fields: tuple[PlanField, ...] = Field(min_length=1)
     """Fields of one planned event (a plan or roadmap is a list of them)."""
+    schedule: Literal["yearly", "stages"] = "yearly"
+    """yearly: in the report window; stages: after each stage of the approved application."""
+    stage_report_days_after: NonNegativeInt | None = None
+    """With schedule = "stages": a stage's report is due this many days after the stage ends."""
+    levels: tuple[Text, ...] = ()
+    """Levels of events (школьный, муниципальный...) the `participation_levels` field counts."""
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Self:
         _unique(self.report_fields, "report field")
         _unique(self.plan_fields, "plan field")
+        return self
+
+    @model_validator(mode="after")
+    def _levels_with_their_field(self) -> Self:
+        _unique(self.levels, "level")
+        asked = "participation_levels" in self.report_fields
+        if asked and not self.levels:
+            raise ValueError("report_fields has participation_levels but levels is empty")
+        if self.levels and not asked:
+            raise ValueError("levels are given but report_fields lacks participation_levels")
+        return self
+
+    @model_validator(mode="after")
+    def _stage_deadline(self) -> Self:
+        if self.schedule == "stages" and self.stage_report_days_after is None:
+            raise ValueError('schedule = "stages" needs stage_report_days_after')
+        if self.schedule == "yearly" and self.stage_report_days_after is not None:
+            raise ValueError('stage_report_days_after is only for schedule = "stages"')
         return self
 
 
@@ -258,6 +304,62 @@ class ReminderRules(_Definition):
     digest_highlight_days: PositiveInt = 5
     """In the staff digest, items waiting longer are highlighted."""
     council_closing_days: tuple[NonNegativeInt, ...] = (3, 1)
+    stage_report_days: tuple[NonNegativeInt, ...] = (7, 1)
+    """Days before a stage report's deadline (reports.schedule = "stages")."""
+
+
+MAX_CRITERIA = 15
+MAX_OUTCOMES = 8
+"""Every answer of an expert conclusion travels in a button's callback data (64 bytes)."""
+
+
+class Criterion(_Definition):
+    id: Identifier
+    title: Text
+
+
+class ConclusionOutcome(_Definition):
+    id: Identifier
+    title: ButtonText
+    permits_approval: bool = False
+    """Staff may approve the application only after a conclusion with such an outcome."""
+
+
+class ExpertConclusion(_Definition):
+    """A structured conclusion the reviewer gives before an application for the status is approved."""
+
+    title: Text
+    criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=MAX_CRITERIA)
+    outcomes: tuple[ConclusionOutcome, ...] = Field(min_length=2, max_length=MAX_OUTCOMES)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _unique((c.id for c in self.criteria), "criterion id")
+        _unique((o.id for o in self.outcomes), "outcome id")
+        if not any(o.permits_approval for o in self.outcomes):
+            raise ValueError("no outcome has permits_approval = true: nothing could be approved")
+        return self
+
+
+class ReviewRules(_Definition):
+    expert_conclusion: ExpertConclusion | None = None
+    """Asked on the card of an application for the status; approval waits for it."""
+
+
+class RoleRules(_Definition):
+    coordinator_appoints_mentors: bool = False
+    """The coordinator of a platform invites mentors of their school themselves."""
+    mentor_title: Literal["наставник", "тьютор"] = "наставник"
+    """What the programme calls a mentor, in the texts about inviting one."""
+
+
+class Monitoring(_Definition):
+    """Indicators staff see with /indicators."""
+
+    platforms_per_district_min: PositiveInt
+    """Active platforms of the programme in each municipal district, at least."""
+    conditions_met_percent: Annotated[int, Field(ge=1, le=100)]
+    """Share of active platforms meeting the conditions declared at selection, target."""
 
 
 class Programme(_Definition):
@@ -267,6 +369,8 @@ class Programme(_Definition):
     seed: Text
     """File name of the regulation the definition follows."""
     timezone_note: Text | None = None
+    directions: tuple[ButtonText, ...] = ()
+    """The programme's directions of work: chosen in the application, named by each event."""
     status: StatusRules
     windows: Windows = Windows()
     council: CouncilRules | None = None
@@ -275,12 +379,40 @@ class Programme(_Definition):
     reports: Reports
     materials: Materials
     reminders: ReminderRules = ReminderRules()
+    review: ReviewRules = ReviewRules()
+    roles: RoleRules = RoleRules()
+    monitoring: Monitoring | None = None
 
     @model_validator(mode="after")
     def _extension_allowed(self) -> Self:
         if self.applications.extension is not None and self.status.extension_max_years == 0:
             raise ValueError(
                 "applications.extension is defined but status.extension_max_years is 0"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _directions_defined(self) -> Self:
+        _unique(self.directions, "direction")
+        asked = any("directions" in kind.fields for kind in self.applications.kinds().values())
+        if (asked or self.announcements.ask_direction) and not self.directions:
+            raise ValueError(
+                "directions are asked (applications or announcements.ask_direction) "
+                "but the programme lists no directions"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _stages_come_from_the_application(self) -> Self:
+        asked = self.applications.assignment.fields
+        if self.reports.schedule == "stages" and "stages" not in asked:
+            raise ValueError(
+                'reports.schedule = "stages" but applications.assignment does not ask for stages'
+            )
+        if "indicator_values" in self.reports.report_fields and "indicators" not in asked:
+            raise ValueError(
+                "reports ask for indicator_values but applications.assignment does not ask "
+                "for indicators"
             )
         return self
 

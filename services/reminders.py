@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services import calendar, council, outbox
+from services import calendar, council, outbox, passport, platforms, stage_reports
 from services.deadlines import report_year
 from services.outbox import Planned
 from services.programmes import Programme, Programmes
@@ -103,7 +103,11 @@ async def compute(
             uow, programme, moment, mine, mentors, staff_chat_id, programme is programmes.default
         )
         found += await _application_window(uow, programme, moment, mine)
+        applicants = {s: p for s, p in coordinators.items() if s in without_platform}
+        found += await _application_by_order(uow, programme, moment, applicants)
         found += await _status_terms(uow, programme, moment, mine)
+        if programme.reports.schedule == "stages":
+            found += await _stage_reports(uow, programme, moment, mine, mentors)
     found += await _changes_unanswered(uow, programmes, moment, staff_chat_id)
     if staff_chat_id is not None:
         found += await _staff_digest(uow, programmes.default, moment, staff_chat_id)
@@ -249,6 +253,9 @@ async def _report_window(
     if not moment.any_wanted(opens, closes + timedelta(days=1), *closing_days):
         return []
     reported = await uow.schedule.schools_that_gave(SubmissionKind.REPORT, year)
+    # A network's report comes from its lead school: its other members are not asked for one.
+    members = await platforms.members_only(uow, programme.id)
+    coordinators = {s: people for s, people in coordinators.items() if s not in members}
     occurrence = str(year)
     found = []
     for school_id, people in coordinators.items():
@@ -372,6 +379,65 @@ async def _application_window(
     return found
 
 
+async def _application_by_order(
+    uow: UnitOfWork, programme: Programme, moment: Moment, applicants: dict[int, list[int]]
+) -> list[Wanted]:
+    """A window staff opened by command (LOIRO 3.4): its opening, and the days before its end.
+
+    Told are the coordinators of schools without a platform and without a status in force;
+    a school that has sent its application hears no more of the window's end.
+    Each opening is its own occurrence; closing it early cancels what has not gone out.
+    """
+    window = programme.windows.application
+    if window is None or not window.opened_by_staff:
+        return []
+    opening = await uow.windows.latest(programme.id, "application")
+    if opening is None:
+        return []
+    opens, closes = opening.opened_on, opening.closes_on
+    days: list[tuple[str, date, date | None]] = [("application_open", opens, closes)]
+    if closes is not None:
+        series = _series(programme.reminders.application_closing_days, closes)
+        days += [
+            (f"application_closing_{d}", closes - timedelta(days=d), until)
+            for d, until in series.items()
+            if closes - timedelta(days=d) > opens
+        ]
+    if not moment.any_wanted(*(day for _, day, _ in days)):
+        return []
+    granted = {
+        status.school_id
+        for status in await uow.schedule.latest_statuses(programme.id)
+        if status.expires_on is None or status.expires_on >= moment.today
+    }
+    applied = await uow.schedule.schools_that_gave(
+        SubmissionKind.APPLICATION, calendar.school_year_of(opens)
+    )
+    found = []
+    for school_id, people in applicants.items():
+        if school_id in granted:
+            continue
+        for person in people:
+            for rule, day, until in days:
+                if school_id in applied and rule != "application_open":
+                    continue  # sent already: no need to hurry it
+                found.append(
+                    _planned(
+                        rule,
+                        f"application:{programme.id}:{school_id}",
+                        person,
+                        f"order:{opening.id}",
+                        moment.at(day),
+                        rule != "application_open",
+                        until=until,
+                        opens=opens.isoformat(),
+                        closes=closes.isoformat() if closes else "",
+                        programme=programme.title,
+                    )
+                )
+    return found
+
+
 async def _status_terms(
     uow: UnitOfWork, programme: Programme, moment: Moment, coordinators: dict[int, list[int]]
 ) -> list[Wanted]:
@@ -420,6 +486,88 @@ async def _status_terms(
                         True,
                         until=deadline,
                         deadline=deadline.isoformat(),
+                    )
+                )
+    return found
+
+
+async def _stage_reports(
+    uow: UnitOfWork,
+    programme: Programme,
+    moment: Moment,
+    coordinators: dict[int, list[int]],
+    mentors: dict[int, list[int]],
+) -> list[Wanted]:
+    """Each stage's report, until given: to the lead school when the stage ends, days before
+    the deadline and the day after it; its mentors on that day too."""
+    days_after = programme.reports.stage_report_days_after or 0
+    before = programme.reminders.stage_report_days
+    founded = await uow.platforms.founding_applications(programme.id)
+    given = stage_reports.given_by_platform(
+        await uow.platforms.reports_given([platform.id for platform, _ in founded])
+    )
+    found = []
+    for platform, application in founded:
+        stages = passport.stages_of(json.loads(application.values))
+        for report in stage_reports.reports_of(stages, days_after):
+            overdue = report.deadline + timedelta(days=1)
+            due_days = [report.deadline - timedelta(days=d) for d in before]
+            if report.index in given.get(platform.id, set()) or not moment.any_wanted(
+                report.opens, overdue, *due_days
+            ):
+                continue
+            subject = f"stage_report:{platform.id}:{report.index}"
+            occurrence = report.deadline.isoformat()
+            info = report.as_context()
+            lead = platform.lead_school_id
+            for person in coordinators.get(lead, []):
+                found.append(
+                    _planned(
+                        "stage_report_open",
+                        subject,
+                        person,
+                        occurrence,
+                        moment.at(report.opens),
+                        False,
+                        until=report.deadline,
+                        **info,
+                    )
+                )
+                for days, until in _series(before, report.deadline).items():
+                    found.append(
+                        _planned(
+                            f"stage_report_due_{days}",
+                            subject,
+                            person,
+                            occurrence,
+                            moment.at(report.deadline - timedelta(days=days)),
+                            True,
+                            until=until,
+                            **info,
+                        )
+                    )
+                found.append(
+                    _planned(
+                        "stage_report_overdue",
+                        subject,
+                        person,
+                        occurrence,
+                        moment.at(overdue),
+                        True,
+                        **info,
+                    )
+                )
+            for mentor in mentors.get(lead, []):
+                found.append(
+                    _planned(
+                        "stage_report_overdue_mentor",
+                        subject,
+                        mentor,
+                        occurrence,
+                        moment.at(overdue),
+                        False,
+                        school=platform.lead_school.name,
+                        **info,
                     )
                 )
     return found

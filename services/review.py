@@ -13,14 +13,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from services import plans
+from services import expertise, plans
+from services.programmes import Programmes
 from services.roles import coordinates
 from storage.models import (
     AuditEntry,
     Person,
     Role,
     Submission,
-    SubmissionKind,
     SubmissionStatus,
     SubmissionVersion,
 )
@@ -47,6 +47,10 @@ class Outcome(StrEnum):
     ALREADY_DECIDED = "already_decided"
     NOT_FOUND = "not_found"
     COMMENT_REQUIRED = "comment_required"
+    CONCLUSION_MISSING = "conclusion_missing"
+    """The programme wants an expert conclusion before approval, and there is none yet."""
+    CONCLUSION_AGAINST = "conclusion_against"
+    """The expert conclusion's outcome does not permit approval."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,15 @@ async def decide(
     actor_name: str,
     comment: str,
     now: datetime,
+    programmes: Programmes | None = None,
 ) -> Result:
+    """`programmes` given: approval also follows the programme's rules (the expert conclusion)."""
     if decision is not Decision.APPROVE and not comment.strip():
         return Result(Outcome.COMMENT_REQUIRED, await uow.submissions.get(submission_id))
+    if decision is Decision.APPROVE and programmes is not None:
+        blocked = await _approval_blocked(uow, programmes, submission_id)
+        if blocked is not None:
+            return blocked
     status = DECIDED_STATUS[decision]
     if not await uow.submissions.decide(submission_id, status, actor, actor_name, comment, now):
         await uow.rollback()
@@ -110,10 +120,24 @@ async def decide(
         comment=comment,
     )
     decided = await uow.submissions.get(submission_id)
-    if decision is Decision.APPROVE and decided is not None and decided.kind is SubmissionKind.PLAN:
+    if decision is Decision.APPROVE and decided is not None and decided.kind in plans.SCHEDULED:
         uow.submissions.add_planned_events(plans.schedule(decided))
     await uow.commit()
     return Result(Outcome.DONE, await _reload(uow, submission_id))
+
+
+async def _approval_blocked(
+    uow: UnitOfWork, programmes: Programmes, submission_id: int
+) -> Result | None:
+    submission = await uow.submissions.get(submission_id)
+    if submission is None or submission.status not in OPEN:
+        return None  # the update below tells what happened
+    blocked = expertise.approval_blocked(programmes, submission)
+    if blocked is expertise.Blocked.MISSING:
+        return Result(Outcome.CONCLUSION_MISSING, submission)
+    if blocked is expertise.Blocked.AGAINST:
+        return Result(Outcome.CONCLUSION_AGAINST, submission)
+    return None
 
 
 async def _refused(uow: UnitOfWork, submission_id: int) -> Result:

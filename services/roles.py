@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,6 +32,9 @@ class Roles:
     districts: tuple[str, ...] = ()
     staff: bool = False
     admin: bool = False
+    appoints_mentors: tuple[SchoolRef, ...] = ()
+    """Schools whose mentors this coordinator invites (the programme lets the platform appoint)."""
+    mentor_title: str = "наставник"
 
     @property
     def registered(self) -> bool:
@@ -55,6 +58,8 @@ def roles_of(
     admin: bool,
     districts: Sequence[str] = (),
     district_schools: Sequence[School] = (),
+    appointing: Collection[int] = (),
+    mentor_title: str = "наставник",
 ) -> Roles:
     if person is None:
         return Roles(staff=staff or admin, admin=admin)
@@ -71,8 +76,11 @@ def roles_of(
     by_district = tuple(
         SchoolRef(school.id, school.name) for school in district_schools if school.id not in known
     )
+    coordinator_of = schools(Role.COORDINATOR)
     return Roles(
-        coordinator_of=schools(Role.COORDINATOR),
+        coordinator_of=coordinator_of,
+        appoints_mentors=tuple(s for s in coordinator_of if s.id in appointing),
+        mentor_title=mentor_title,
         mentor_of=own + by_district,
         districts=tuple(districts),
         staff=staff or admin,

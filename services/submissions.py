@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services import calendar, deadlines, forms, platforms, review
+from services import calendar, deadlines, forms, plans, platforms, review, stage_reports, windows
 from services.deadlines import Timing, Verdict
 from services.files import IncomingFile
 from services.programmes import Programme, Programmes
@@ -22,6 +22,7 @@ from storage.models import (
     SubmissionFile,
     SubmissionKind,
     SubmissionStatus,
+    WindowOpening,
 )
 from storage.uow import UnitOfWork
 
@@ -132,7 +133,16 @@ async def open_draft(
     if school is None:
         raise LookupError(f"no school {school_id}")
     year = deadlines.report_year(calendar.local_date(now, zone))
-    context = await _context(uow, kind, platforms.member_ids(platform, school_id), year)
+    members = platforms.member_ids(platform, school_id)
+    context = await _context(uow, kind, members, year)
+    if kind is SubmissionKind.ANNOUNCEMENT and platform is not None:
+        context["directions"] = await platforms.directions_of(uow, platform)
+    if kind is SubmissionKind.REPORT and programme.reports.schedule == "stages":
+        staged = await stage_reports.context(uow, programme, platform, members, zone)
+        if staged is not None:
+            context = {"school_year": year, **staged}
+    if kind is SubmissionKind.REPORT and "plan_completion" in programme.reports.report_fields:
+        context["plan"] = await plans.approved_schedule(uow, programme.id, members, year)
     form = forms.build(programme, kind, variant, context)
     submission = Submission(
         kind=kind,
@@ -228,17 +238,45 @@ async def clear_files(uow: UnitOfWork, submission_id: int, person_id: int, slot:
         await uow.commit()
 
 
-def timing_of(programmes: Programmes, snap: Snapshot, now: datetime, zone: ZoneInfo) -> Timing:
+async def current_timing(
+    uow: UnitOfWork, programmes: Programmes, snap: Snapshot, now: datetime, zone: ZoneInfo
+) -> Timing:
+    """`timing_of`, with the opening of a window staff open by command (LOIRO 3.4) looked up."""
+    submission = snap.submission
+    programme = programmes.of(submission.programme)
+    opening = await windows.opening_for(uow, programme, submission.kind, submission.variant)
+    return timing_of(programmes, snap, now, zone, opening)
+
+
+def timing_of(
+    programmes: Programmes,
+    snap: Snapshot,
+    now: datetime,
+    zone: ZoneInfo,
+    opening: WindowOpening | None = None,
+) -> Timing:
     submission = snap.submission
     programme = programmes.of(submission.programme)
     if submission.kind is SubmissionKind.ANNOUNCEMENT and snap.values.get("event_at"):
         event_at = datetime.fromisoformat(snap.values["event_at"])
         return deadlines.announcement_timing(programme, event_at, now, zone)
+    if submission.kind is SubmissionKind.REPORT and isinstance(snap.context.get("stage"), dict):
+        stage = snap.context["stage"]
+        return deadlines.stage_timing(
+            date.fromisoformat(stage["end"]),
+            date.fromisoformat(stage["deadline"]),
+            calendar.local_date(now, zone),
+        )
     year = submission.school_year or deadlines.report_year(calendar.local_date(now, zone))
     if submission.kind is SubmissionKind.PLAN:
         year -= 1  # the plan for the coming year is due with this year's report
     return deadlines.window_timing(
-        programme, submission.kind, submission.variant, year, calendar.local_date(now, zone)
+        programme,
+        submission.kind,
+        submission.variant,
+        year,
+        calendar.local_date(now, zone),
+        opening,
     )
 
 
@@ -261,7 +299,7 @@ async def send(
     missing = form_of(programmes, snap).missing(snap.values, snap.file_counts)
     if missing:
         return SendResult(SendOutcome.INCOMPLETE, submission, missing)
-    timing = timing_of(programmes, snap, now, zone)
+    timing = await current_timing(uow, programmes, snap, now, zone)
     if timing.verdict is Verdict.PAST:
         return SendResult(SendOutcome.PAST_EVENT, submission, timing=timing)
     if timing.verdict is Verdict.NOT_YET:

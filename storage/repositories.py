@@ -429,7 +429,27 @@ class SubmissionRepository:
                 Submission.id == submission_id,
                 Submission.status == SubmissionStatus.CHANGES_REQUESTED,
             )
-            .values(status=SubmissionStatus.DRAFT, author_id=editor_id, updated_at=now)
+            .values(
+                status=SubmissionStatus.DRAFT,
+                author_id=editor_id,
+                updated_at=now,
+                expert_conclusion="",  # what comes back is a new version: a new expertise
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def give_conclusion(
+        self, submission_id: int, outcome: str, context: str, now: datetime
+    ) -> bool:
+        """The expert conclusion of a submission under review, once: the first one stays."""
+        result = await self._s.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission_id,
+                Submission.status.in_((SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW)),
+                Submission.expert_conclusion == "",
+            )
+            .values(expert_conclusion=outcome, context=context, updated_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -438,6 +458,23 @@ class SubmissionRepository:
 
     def add_planned_events(self, events: Sequence[PlannedEvent]) -> None:
         self._s.add_all(events)
+
+    async def approved_schedules(
+        self, school_ids: Collection[int], programme: str, up_to_year: int
+    ) -> Sequence[Submission]:
+        """Approved plans and applications of the schools up to a school year, newest first."""
+        rows = await self._s.scalars(
+            select(Submission)
+            .where(
+                Submission.school_id.in_(school_ids),
+                Submission.programme == programme,
+                Submission.kind.in_((SubmissionKind.PLAN, SubmissionKind.APPLICATION)),
+                Submission.status == SubmissionStatus.APPROVED,
+                Submission.school_year <= up_to_year,
+            )
+            .order_by(Submission.decided_at.desc(), Submission.id.desc())
+        )
+        return rows.all()
 
     async def versions(self, submission_id: int) -> Sequence[SubmissionVersion]:
         rows = await self._s.scalars(

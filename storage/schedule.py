@@ -149,10 +149,11 @@ class ScheduleRepository:
         return set(rows.all())
 
     async def latest_statuses(self, programme: str) -> Sequence[PlatformStatus]:
+        """The status in force of each platform (a school may hold several, Omsk 2.1.5)."""
         newest = (
             select(func.max(PlatformStatus.id))
             .where(PlatformStatus.programme == programme)
-            .group_by(PlatformStatus.school_id)
+            .group_by(PlatformStatus.school_id, PlatformStatus.platform_id)
         )
         rows = await self._s.scalars(select(PlatformStatus).where(PlatformStatus.id.in_(newest)))
         return rows.all()

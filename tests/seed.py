@@ -6,7 +6,15 @@ from datetime import date, datetime
 
 from bot.app import App
 from services import invitations, onboarding, schools_import
-from storage.models import PlannedEvent, Role, Submission, SubmissionKind, SubmissionStatus
+from storage.models import (
+    PlannedEvent,
+    Platform,
+    PlatformSchool,
+    Role,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from tests.harness import Person
 
 SCHOOLS = [
@@ -93,3 +101,25 @@ async def approved_plan(
                 )
             )
         await uow.commit()
+
+
+async def network_platform(
+    app: App,
+    programme: str,
+    lead_name: str,
+    members: list[tuple[str, int | None]],
+    title: str = "",
+) -> int:
+    """A platform led by one school with other schools (name, year joined) in its network."""
+    async with app.uow_factory() as uow:
+        lead = await uow.schools.by_name(lead_name)
+        assert lead is not None, lead_name
+        platform = Platform(programme=programme, title=title, lead_school_id=lead.id, members=[])
+        platform.members.append(PlatformSchool(school_id=lead.id, joined_year=None))
+        for name, year in members:
+            school = await uow.schools.by_name(name)
+            assert school is not None, name
+            platform.members.append(PlatformSchool(school_id=school.id, joined_year=year))
+        uow.platforms.add(platform)
+        await uow.commit()
+        return platform.id

@@ -53,7 +53,7 @@ async def test_without_token_one_clear_line_and_exit_code_2(tmp_path: Path) -> N
 async def test_unknown_programme_stops_the_bot_with_exit_code_2(tmp_path: Path) -> None:
     code, _, err = await _run(tmp_path, BOT_TOKEN=TOKEN, PROGRAMME="atlantis")
     assert code == 2
-    assert "no preset 'atlantis'; presets: krasnodar-digital" in err
+    assert "no preset 'atlantis'; presets: " in err and "krasnodar-digital" in err
     assert "Traceback" not in err
 
 
@@ -184,7 +184,10 @@ async def test_killed_process_resumes_the_dialog_after_restart(tmp_path: Path) -
 async def test_programmes_list_and_check(tmp_path: Path) -> None:
     code, out, _ = await _run(tmp_path, "programmes", "list")
     assert code == 0
-    assert out.startswith("krasnodar-digital\tКраевая опорная площадка по цифровизации")
+    assert any(
+        line.startswith("krasnodar-digital\tКраевая опорная площадка по цифровизации")
+        for line in out.splitlines()
+    )
 
     preset = ROOT / "services" / "presets" / "krasnodar-digital.toml"
     copy = tmp_path / "my-region.toml"
