@@ -23,7 +23,7 @@ from services.roles import MenuKind, Roles
 
 BUTTON_APPLICATION = __("📝 Заявка")
 BUTTON_ANNOUNCEMENT = __("📣 Анонс мероприятия")
-BUTTON_REPORT = __("📊 Отчёт за год")
+BUTTON_REPORT = __("📊 Отчёт")
 BUTTON_PLAN = __("🗓 План на год")
 BUTTON_MATERIALS = __("📚 Материалы")
 BUTTON_MY_SUBMISSIONS = __("📂 Мои заявки")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 from bot.app import App
 from services import invitations, onboarding, schools_import
@@ -123,3 +125,29 @@ async def network_platform(
         uow.platforms.add(platform)
         await uow.commit()
         return platform.id
+
+
+async def approved_application(
+    app: App,
+    school_name: str = "МАОУ Гимназия № 5",
+    programme: str = "krasnodar-digital",
+    values: dict[str, Any] | None = None,
+) -> int:
+    """An application for the status, approved by staff, from the school's first coordinator."""
+    async with app.uow_factory() as uow:
+        school = await uow.schools.by_name(school_name)
+        assert school is not None, school_name
+        author = (await uow.people.with_role_at(school.id, Role.COORDINATOR))[0]
+        application = Submission(
+            kind=SubmissionKind.APPLICATION,
+            variant="assignment",
+            programme=programme,
+            school_id=school.id,
+            author_id=author.id,
+            status=SubmissionStatus.APPROVED,
+            values=json.dumps(values or {}, ensure_ascii=False),
+            files=[],
+        )
+        uow.session.add(application)
+        await uow.commit()
+        return application.id

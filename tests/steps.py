@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.harness import Person
+from bot.scheduler import Reminders
+from tests.harness import BotUnderTest, Person
+
+
+async def tick(bot: BotUnderTest) -> None:
+    """One planner pass and one drain of the outbox, as the running bot does."""
+    scheduled = Reminders(bot.app, owner="test")
+    try:
+        await scheduled.plan()
+        await scheduled.sender.drain()
+    finally:
+        await scheduled.close()
 
 
 async def announce(

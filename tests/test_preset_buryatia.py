@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.scheduler import Reminders
 from services import deadlines, forms, passport, reminders, stage_reports
 from services.deadlines import Verdict
 from services.fields import FieldError
@@ -31,7 +30,7 @@ from storage.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from tests import seed
+from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 PRESET = "buryatia-innovation"
@@ -250,15 +249,6 @@ def test_a_stage_schedule_needs_its_deadline_and_the_stages_field(tmp_path: Path
 # --- The journey ---------------------------------------------------------------------------------
 
 
-async def _tick(bot) -> None:
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
-
-
 def _card(bot, title: str):
     """The newest card in the staff group whose title starts so."""
     return [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if (m.text or "").startswith(title)][-1]
@@ -392,20 +382,20 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
 
     # The member hears of its event and tells how many came; the report is not its to send.
     clock._now = datetime(2020, 12, 16, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     await member.press("Состоялось", message=member.last)
     await member.send("31")
     await member.press("Пропустить")
-    told = await member.send("📊 Отчёт за год")
+    told = await member.send("📊 Отчёт")
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
 
     # 4. The stage ends: the lead may report; a week before the deadline it is reminded.
     clock._now = datetime(2021, 1, 31, 7, 5, tzinfo=UTC)
     member_before = len(member.messages())
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завершается этап 1 «Подготовительный» (сентябрь 2020 – январь 2021)" in (lead.last.text)
     clock._now = datetime(2021, 2, 3, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert (
         "Промежуточный отчёт за этап 1 «Подготовительный» (сентябрь 2020 – январь 2021) ещё не "
         "отправлен. Срок — до 10.02.2021 включительно"
@@ -413,7 +403,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert len(member.messages()) == member_before, "only the lead school is reminded"
 
     # 5. The interim report: the network's event prefilled, one question per indicator.
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert "Промежуточный отчёт: этап 1 «Подготовительный» (сентябрь 2020 – январь 2021)" in intro
     assert "Приём открыт до 10.02.2021 включительно" in intro
     assert f"Вебинар «ЭОР на уроке» ({MEMBER}) — 15.12.2020" in intro
@@ -454,44 +444,32 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     # The eve of the deadline: nothing more, the report is in.
     clock._now = datetime(2021, 2, 9, 7, 5, tzinfo=UTC)
     before = len(lead.messages())
-    await _tick(bot)
+    await steps.tick(bot)
     assert len(lead.messages()) == before
 
 
 # --- Network rules and the stages after the first -----------------------------------------------
 
 
-async def _granted_network(bot, lead_id: int, stages: str = STAGES) -> int:
+async def _granted_network(bot, stages: str = STAGES) -> int:
     """An approved passport with stages and indicators, its status granted on 01.09.2020."""
     platform_id = await seed.network_platform(
         bot.app, PRESET, LEAD, [(MEMBER, 2019), ("МБОУ «Булумская СОШ»", 2019)], "ЦОО №2"
     )
+    values = {
+        "stages": passport.parse_stages(stages),
+        "indicators": passport.parse_indicators(INDICATORS),
+    }
+    application_id = await seed.approved_application(bot.app, LEAD, PRESET, values)
     async with bot.app.uow_factory() as uow:
         school = await uow.schools.by_name(LEAD)
-        person = await uow.people.by_telegram_id(lead_id)
-        values = {
-            "stages": passport.parse_stages(stages),
-            "indicators": passport.parse_indicators(INDICATORS),
-        }
-        application = Submission(
-            kind=SubmissionKind.APPLICATION,
-            variant="assignment",
-            programme=PRESET,
-            school_id=school.id,
-            author_id=person.id,
-            status=SubmissionStatus.APPROVED,
-            values=json.dumps(values, ensure_ascii=False),
-            files=[],
-        )
-        uow.session.add(application)
-        await uow.session.flush()
         uow.session.add(
             PlatformStatus(
                 school_id=school.id,
                 programme=PRESET,
                 platform_id=platform_id,
                 granted_on=date(2020, 9, 1),
-                application_id=application.id,
+                application_id=application_id,
                 recorded_by=1,
                 recorded_at=datetime(2020, 9, 1, tzinfo=UTC),
             )
@@ -524,16 +502,16 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
     bot, people, clock
 ) -> None:
     lead, member = await _network_people(bot, people)
-    platform_id = await _granted_network(bot, lead.id)
+    platform_id = await _granted_network(bot)
 
     # Every school of the network has its own coordinator; only the lead sends reports.
     clock._now = datetime(2021, 2, 12, 6, 0, tzinfo=UTC)
-    told = await member.send("📊 Отчёт за год")
+    told = await member.send("📊 Отчёт")
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
     assert "Анонсы своих мероприятий" in told
 
     # Past the deadline: sent late, with a reason.
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert "Промежуточный отчёт: этап 1 «Подготовительный»" in intro
     assert "Срок подачи закончился 10.02.2021" in intro
     assert "Анонсов мероприятий за этот этап в боте нет" in intro
@@ -549,7 +527,7 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
     assert "Промежуточный отчёт № 2 отправлен(а)" in await lead.send("Карантин в январе")
 
     # The next report is stage 2's: a draft until the stage ends.
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert (
         "Промежуточный отчёт: этап 2 «Организационно-деятельностный» (февраль 2021 – март 2022)"
         in intro
@@ -564,7 +542,7 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
     await _given_report(bot, lead.id, platform_id, 2)
     await _given_report(bot, lead.id, platform_id, 3)
     clock._now = datetime(2022, 7, 1, 6, 0, tzinfo=UTC)
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert "Итоговый отчёт: этап 4 «Обобщающий» (май – июнь 2022)" in intro
     await lead.send("/cancel")
     async with bot.app.uow_factory() as uow:
@@ -576,13 +554,13 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
         await uow.session.delete(draft)
         await uow.commit()
     await _given_report(bot, lead.id, platform_id, 4)
-    told = await lead.send("📊 Отчёт за год")
+    told = await lead.send("📊 Отчёт")
     assert "Отчёты по всем этапам программы, включая итоговый, уже отправлены" in told
 
 
 async def test_without_a_granted_platform_there_is_no_stage_report(bot, people) -> None:
     lead, _ = await _network_people(bot, people)
-    told = await lead.send("📊 Отчёт за год")
+    told = await lead.send("📊 Отчёт")
     assert "Отчёты этой программы сдаются после каждого её этапа" in told
     async with bot.app.uow_factory() as uow:
         assert (await uow.session.scalars(select(Submission))).all() == []
@@ -592,7 +570,7 @@ async def test_the_lead_report_is_prefilled_with_every_member_s_events_of_the_st
     bot, people, clock
 ) -> None:
     lead, member = await _network_people(bot, people)
-    await _granted_network(bot, lead.id)
+    await _granted_network(bot)
     clock._now = datetime(2020, 10, 1, 6, 0, tzinfo=UTC)
     for person, title, when in (
         (member, "Семинар в Георгиевской школе", "15.12.2020 10:00"),
@@ -609,7 +587,7 @@ async def test_the_lead_report_is_prefilled_with_every_member_s_events_of_the_st
         await person.send("Описание")
         assert "отправлен(а)" in await person.press("Отправить")
     clock._now = datetime(2021, 2, 1, 6, 0, tzinfo=UTC)
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert f"Семинар в Георгиевской школе ({MEMBER}) — 15.12.2020" in intro
     assert f"Заседание РМЦ ({LEAD}) — 20.01.2021" in intro
     assert "Вебинар второго этапа" not in intro  # it belongs to the next stage
@@ -633,7 +611,7 @@ async def test_overdue_stage_report_reaches_the_lead_and_its_mentor_not_the_memb
     lead, member = await _network_people(bot, people)
     mentor = people("Наставник")
     await seed.mentor(bot.app, mentor, LEAD)
-    platform_id = await _granted_network(bot, lead.id)
+    platform_id = await _granted_network(bot)
 
     found = await _planned(bot, _at(2021, 2, 11))
     overdue = {(r.rule, r.chat_id) for r in found if r.rule.startswith("stage_report_overdue")}

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.scheduler import Reminders
 from services import forms, network_schools
 from services.calendar import DayMonth, YearlyWindow
 from services.fields import FieldError
 from services.programmes import ProgrammeError, load_preset, load_programme, preset_path
 from storage.models import Platform, School, Submission, SubmissionKind, SubmissionStatus
-from tests import seed
+from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 PRESET = "kuzbass-growth-points"
@@ -136,15 +135,6 @@ def test_kuzbass_preset_follows_its_seed() -> None:
 # --- The journey -----------------------------------------------------------------------------------
 
 
-async def _tick(bot) -> None:
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
-
-
 async def _network(bot, people):
     await seed.schools(bot.app, [(name.strip(), "") for name, _ in SEED_SCHOOLS])
     lead, member = people("Ирина"), people("Павел")
@@ -259,26 +249,26 @@ async def test_network_applies_announces_is_reminded_and_the_lead_reports(
 
     # 4. The eve of the event, then "did it take place?": the member answers.
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завтра: «Фестиваль проектов «Точка роста»»" in member.last.text
     clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     await member.press("Состоялось", message=member.last)
     await member.send("48")
     await member.press("Пропустить")
 
     # 5. The report is the lead's: a member is told so.
-    told = await member.send("📊 Отчёт за год")
+    told = await member.send("📊 Отчёт")
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
 
     # 6. June: the window opens; the lead reports with the member's event and the levels.
     member_before = len(member.messages())
     clock._now = datetime(2027, 6, 1, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Открыт приём отчётов за учебный год" in lead.last.text
     assert "до 30.06.2027" in lead.last.text
     assert len(member.messages()) == member_before, "a member school is not asked for a report"
-    intro = await lead.send("📊 Отчёт за год")
+    intro = await lead.send("📊 Отчёт")
     assert "Фестиваль проектов «Точка роста» — 15.12.2026" in intro
     assert "Сейчас: 48" in intro  # the member's answer prefilled the lead's report
     await lead.press("Оставить как есть")

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.scheduler import Reminders
 from services import districts, forms, onboarding, plans, programmes
 from services.deadlines import Verdict, window_timing
 from services.programmes import load_preset
@@ -21,7 +20,7 @@ from storage.models import (
     SubmissionStatus,
     WindowOpening,
 )
-from tests import seed
+from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 GATCHINA = "Гатчинский район"
@@ -148,16 +147,6 @@ async def _schools(bot) -> None:
         await uow.commit()
 
 
-async def _tick(bot) -> None:
-    """One planner pass and one drain of the outbox, as the running bot does."""
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
-
-
 async def _applications_of(bot, school_name: str) -> list[Submission]:
     async with bot.app.uow_factory() as uow:
         school = await uow.schools.by_name(school_name)
@@ -235,7 +224,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     opened = _staff_says(bot)
     assert "Приём открыт: Региональная стажировочная площадка ЛОИРО" in opened
     assert "С 23.11.2026 до 25.12.2026 включительно" in opened
-    await _tick(bot)
+    await steps.tick(bot)
     for coordinator in (maria, petr):
         notice = coordinator.last.text
         assert "Открыт приём заявок на статус площадки по распоряжению" in notice
@@ -273,7 +262,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     # The dated event of the plan-schedule is the schedule: the coordinator is reminded to
     # announce it (7 days ahead, reminded 2 days before that) and announces it from the button.
     clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     reminder = maria.last
     assert "«Мастер-класс «Современный урок»» проходит 15.12.2026" in reminder.text
     assert "не позднее 08.12.2026" in reminder.text
@@ -291,7 +280,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
 
     # The eve of the event: the coordinator and the district's consultant.
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     eve = f"Завтра: «Мастер-класс «Современный урок»» ({LEAD}), 15.12.2026 10:00"
     assert eve in maria.last.text
     assert any(eve in (m.text or "") for m in natalia.messages()[-3:])
@@ -310,14 +299,14 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
 
     # The day after: it took place, 24 came; that goes into the report.
     clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     await maria.press("Состоялось", message=maria.last)
     await maria.send("24")
     await maria.press("Пропустить")
 
     # June: the report, with «Отчёт о выполнении» for every event of the plan-schedule.
     clock._now = datetime(2027, 6, 10, 7, 5, tzinfo=UTC)
-    intro = await maria.send("📊 Отчёт за год")
+    intro = await maria.send("📊 Отчёт")
     assert "Мероприятия утверждённого плана-графика" in intro
     assert "Круглый стол «Работа со слабоуспевающими детьми» — март 2027" in intro
     assert "Сейчас: 24" in intro  # participants of the announced event, prefilled
@@ -384,7 +373,7 @@ async def test_window_is_for_staff_and_refuses_bad_input(bot, people, clock) -> 
     assert "Последний день теперь не назван" in _staff_says(bot)
     await olga.send_in(staff_chat, "/window")
     assert "открыт с 23.11.2026, последний день не назван" in _staff_says(bot)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Последний день пока не объявлен" in maria.last.text
 
     clock.advance(days=2)
@@ -437,7 +426,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     await maria.send("/start")
     await petr.send("/start")
     await olga.send_in(staff_chat, "/window open 20.12.2026")
-    await _tick(bot)
+    await steps.tick(bot)
     await maria.send("📝 Заявка")
     await maria.press("присвоение статуса")
     await _seven_rows(maria, [("Вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
@@ -445,8 +434,8 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
 
     clock._now = datetime(2026, 12, 13, 7, 5, tzinfo=UTC)  # a week before the last day
     maria_before = len(maria.messages())
-    await _tick(bot)
-    await _tick(bot)
+    await steps.tick(bot)
+    await steps.tick(bot)
     closing = [m.text for m in petr.messages() if "закрывается 20.12.2026" in (m.text or "")]
     assert len(closing) == 1, "one reminder however often the planner runs"
     assert len(maria.messages()) == maria_before, "the school that applied is not hurried"
@@ -454,7 +443,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     # Closed early by a new order: the reminder of the eve is not sent.
     await olga.send_in(staff_chat, "/window close")
     clock._now = datetime(2026, 12, 19, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert sum("закрывается" in (m.text or "") for m in petr.messages()) == 1
 
 
@@ -519,13 +508,13 @@ async def test_consultant_hears_of_events_and_missing_reports_of_the_district(
             )
         await uow.commit()
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     told = "\n".join(m.text or "" for m in natalia.messages())
     assert "Завтра: «Практикум в Гатчине»" in told
     assert "Приозерске" not in told, "another district's school is not hers"
 
     clock._now = datetime(2027, 7, 1, 7, 5, tzinfo=UTC)  # the June report window has closed
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Одна из ваших школ не отправила отчёт за учебный год (срок истёк 30.06.2027)" in (
         natalia.last.text
     )
@@ -572,7 +561,7 @@ async def test_with_several_order_windows_staff_choose_by_button(
     assert [(o.programme, o.closes_on) for o in openings] == [("loiro-second", date(2026, 12, 25))]
 
     # The school has no platform yet: it hears of the second programme's window too.
-    await _tick(bot)
+    await steps.tick(bot)
     assert "по распоряжению: «Вторая программа ЛОИРО»" in maria.last.text
     await olga.send_in(staff_chat, "/window close")
     assert "Приём закрыт: Вторая программа ЛОИРО" in _staff_says(bot), "the only open one"

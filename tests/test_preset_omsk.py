@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.scheduler import Reminders
 from services import statuses
 from services.programmes import load_preset
 from storage.models import AuditEntry, Role, Submission, SubmissionKind, SubmissionStatus
@@ -169,15 +168,6 @@ async def _submission(bot, number: int) -> Submission:
         return await uow.session.get(Submission, number)
 
 
-async def _tick(bot) -> None:
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
-
-
 async def _apply(bot, maria) -> None:
     """The assignment application with both files, from the menu to «Отправить»."""
     await maria.send("📝 Заявка")
@@ -211,23 +201,12 @@ async def _conclude(bot, staff, card, answers: list[str], outcome: str) -> None:
 
 async def _granted_platform(bot, school: str, topic: str, order_on: date) -> int:
     """An approved application for the status, recorded as granted: its platform's id."""
+    application_id = await seed.approved_application(
+        bot.app, school, "omsk-internship", {"topic": topic}
+    )
     async with bot.app.uow_factory() as uow:
-        found = await uow.schools.by_name(school)
-        author = (await uow.people.with_role_at(found.id, Role.COORDINATOR))[0]
-        application = Submission(
-            kind=SubmissionKind.APPLICATION,
-            variant="assignment",
-            programme="omsk-internship",
-            school_id=found.id,
-            author_id=author.id,
-            status=SubmissionStatus.APPROVED,
-            values=json.dumps({"topic": topic}, ensure_ascii=False),
-            files=[],
-        )
-        uow.session.add(application)
-        await uow.commit()
         grant = await statuses.record_grant(
-            uow, bot.app.programmes, application.id, order_on, 0, bot.clock.now()
+            uow, bot.app.programmes, application_id, order_on, 0, bot.clock.now()
         )
         assert grant.status is not None and grant.status.platform_id is not None
         return grant.status.platform_id
@@ -292,11 +271,11 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     assert (await _submission(bot, 2)).platform_id == platform.id
 
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завтра: «Семинар «Наставник и стажёр»»" in maria.last.text
 
     clock._now = datetime(2027, 6, 10, 7, 5, tzinfo=UTC)  # the June window of the report
-    intro = await maria.send("📊 Отчёт за год")
+    intro = await maria.send("📊 Отчёт")
     assert "Приём открыт до 30.06.2027" in intro
     assert "Сколько человек участвовало в мероприятии «Семинар «Наставник и стажёр»»" in intro
     await maria.send("31")
@@ -421,7 +400,7 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
     olga = people("Ольга", staff=True)
     await olga.press("Одобрить", message=_card(bot, "Анонс мероприятия"))
     clock._now = datetime(2026, 12, 9, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завтра: «Открытое занятие для стажёров»" in tutor.last.text
     assert "Завтра: «Открытое занятие для стажёров»" in maria.last.text
 
@@ -429,22 +408,10 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
 @pytest.mark.parametrize("programme", [("krasnodar-digital",)])
 async def test_no_tutor_invitations_where_the_programme_does_not_say_so(bot, people) -> None:
     maria = await _coordinator(bot, people)
+    application_id = await seed.approved_application(bot.app, GYMNASIUM)
     async with bot.app.uow_factory() as uow:
-        school = await uow.schools.by_name(GYMNASIUM)
-        person = await uow.people.by_telegram_id(maria.id)
-        application = Submission(
-            kind=SubmissionKind.APPLICATION,
-            variant="assignment",
-            programme="krasnodar-digital",
-            school_id=school.id,
-            author_id=person.id,
-            status=SubmissionStatus.APPROVED,
-            files=[],
-        )
-        uow.session.add(application)
-        await uow.commit()
         await statuses.record_grant(
-            uow, bot.app.programmes, application.id, date(2026, 11, 20), 0, bot.clock.now()
+            uow, bot.app.programmes, application_id, date(2026, 11, 20), 0, bot.clock.now()
         )
     await maria.send("/start")
     assert not any("Пригласить" in text for text in maria.reply_buttons())

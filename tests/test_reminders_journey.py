@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.scheduler import Reminders
 from storage.models import Submission, SubmissionKind, SubmissionStatus
-from tests import seed
+from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 
@@ -43,31 +42,21 @@ async def _approved_announcement(bot, maria, title: str, at: datetime) -> int:
         return item.id
 
 
-async def _tick(bot) -> None:
-    """One planner pass and one drain of the outbox, as the running bot does."""
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
-
-
 async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, people, clock) -> None:
     maria, mentor = await _people(bot, people)
     await _approved_announcement(
         bot, maria, "Семинар «Цифра»", datetime(2026, 12, 15, 7, tzinfo=UTC)
     )
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)  # 14.12, 10:05 in Moscow
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завтра: «Семинар «Цифра»» (МАОУ Гимназия № 5), 15.12.2026 10:00" in maria.last.text
     assert "Завтра: «Семинар «Цифра»»" in mentor.last.text
     before = len(maria.messages())
-    await _tick(bot)
+    await steps.tick(bot)
     assert len(maria.messages()) == before, "a reminder is sent once"
 
     clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     question = maria.last
     assert "состоялось?" in question.text
     assert "состоялось?" not in mentor.last.text
@@ -77,7 +66,7 @@ async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, peop
     done = await maria.press("Пропустить")
     assert "войдёт в годовой отчёт" in done
 
-    report = await maria.send("📊 Отчёт за год")
+    report = await maria.send("📊 Отчёт")
     assert "Сейчас: 27" in report
 
 
@@ -89,14 +78,14 @@ async def test_muted_person_gets_only_deadline_reminders(bot, people, clock) -> 
     await _approved_announcement(bot, maria, "Вебинар", datetime(2026, 12, 15, 7, tzinfo=UTC))
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
     mentor_before = len(mentor.messages())
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Завтра" in maria.last.text
     assert len(mentor.messages()) == mentor_before, "optional reminders are muted"
 
     await maria.send("/settings")
     await maria.press("Выключить необязательные")
     clock._now = datetime(2027, 7, 3, 7, 5, tzinfo=UTC)  # a week before the report window closes
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Отчёт за учебный год ещё не отправлен. Срок — до 10.07.2027" in maria.last.text
 
 
@@ -106,7 +95,7 @@ async def test_planned_event_reminder_opens_the_announcement_prefilled(bot, peop
         bot.app, maria.id, [("Мастер-класс «ИИ»", "мастер-класс", date(2026, 12, 20))]
     )
     clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     reminder = maria.last
     assert (
         "Мастер-класс «ИИ»» проходит 20.12.2026. Анонс нужно подать не позднее 10.12.2026"
@@ -127,7 +116,7 @@ async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
 ) -> None:
     maria, mentor = await _people(bot, people)
     clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Срок отчёта за учебный год истёк 10.07.2027" in maria.last.text
     assert "не отправила отчёт" in mentor.last.text
     assert "Не отчитались школ: 1" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
@@ -139,9 +128,9 @@ async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
     maria, _ = await _people(bot, people)
     maria.user.blocked_bot = True
     clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     calls = len(bot.fake.calls_of("sendMessage"))
-    await _tick(bot)
+    await steps.tick(bot)
     assert (
         len(
             [
@@ -161,34 +150,21 @@ async def test_granted_status_brings_roadmap_and_term_reminders(bot, people, clo
     maria, _ = await _people(bot, people)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
-    async with bot.app.uow_factory() as uow:
-        school = await uow.schools.by_name("МАОУ Гимназия № 5")
-        person = await uow.people.by_telegram_id(maria.id)
-        application = Submission(
-            kind=SubmissionKind.APPLICATION,
-            variant="assignment",
-            programme="krasnodar-digital",
-            school_id=school.id,
-            author_id=person.id,
-            status=SubmissionStatus.APPROVED,
-            files=[],
-        )
-        uow.session.add(application)
-        await uow.commit()
-    await olga.send_in(staff_chat, "/granted 1 20.11.2026")
+    number = await seed.approved_application(bot.app)
+    await olga.send_in(staff_chat, f"/granted {number} 20.11.2026")
     answer = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     assert "записан с 20.11.2026" in answer and "Действует до 20.11.2029" in answer
     await olga.send_in(staff_chat, "/granted 99 20.11.2026")
     assert "нет среди заявок" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
 
     clock._now = datetime(2026, 11, 21, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert (
         "план работы (дорожную карту) на весь период нужно отправить до 30.11.2026"
         in maria.last.text
     )
     clock._now = datetime(2029, 5, 20, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     assert "Статус площадки действует до 20.11.2029" in maria.last.text
 
 
@@ -197,7 +173,7 @@ async def test_pending_shows_who_blocked_the_bot(bot, people, clock) -> None:
     olga = people("Ольга", staff=True)
     maria.user.blocked_bot = True
     clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
-    await _tick(bot)
+    await steps.tick(bot)
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/pending")
     assert (
         "Заблокировали бота, напоминания им не доходят (1): Иванова Мария Петровна"

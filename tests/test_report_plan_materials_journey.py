@@ -47,7 +47,7 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, peopl
     await steps.announce(maria, "Семинар по цифровой дидактике", "15.12.2026 10:00")
     clock.advance(days=30)  # 23.12.2026: the seminar took place
 
-    intro = await maria.send("📊 Отчёт за год")
+    intro = await maria.send("📊 Отчёт")
     assert "Отправка откроется 20.06.2027 (срок до 10.07.2027)" in intro
     assert "Семинар по цифровой дидактике — 15.12.2026" in intro
     assert (
@@ -70,7 +70,7 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, peopl
     assert report.status is SubmissionStatus.DRAFT
 
     clock._now = datetime(2027, 7, 15, 9, 0, tzinfo=UTC)  # the window closed on 10 July
-    await maria.send("📊 Отчёт за год")
+    await maria.send("📊 Отчёт")
     await maria.press("Продолжить")
     preview = maria.last.text
     assert "Проверьте перед отправкой" in preview
@@ -86,7 +86,7 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, peopl
 async def test_report_in_the_window_is_sent_on_time(bot, people, clock) -> None:
     maria = await _coordinator(bot, people)
     clock._now = datetime(2027, 6, 25, 9, 0, tzinfo=UTC)
-    intro = await maria.send("📊 Отчёт за год")
+    intro = await maria.send("📊 Отчёт")
     assert "Приём открыт до 10.07.2027 включительно" in intro
     assert "Анонсов мероприятий за этот учебный год в боте нет" in intro
     await maria.send("Все показатели достигнуты")
