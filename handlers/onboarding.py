@@ -15,12 +15,13 @@ from aiogram.utils.i18n import gettext as _
 from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
 from handlers.menu import request_access_keyboard, show_menu
 from handlers.render import render
-from services import onboarding, validation
+from services import onboarding, tutors, validation
 from services.clock import Clock
 from services.invitations import InvitationState, check
 from services.onboarding import Newcomer
+from services.programmes import Programmes
 from services.roles import Roles, roles_of
-from storage.models import Person
+from storage.models import Invitation, Person, Role
 from storage.uow import UnitOfWork
 
 
@@ -49,6 +50,7 @@ async def start_with_code(
     person: Person | None,
     roles: Roles,
     clock: Clock,
+    programmes: Programmes,
 ) -> None:
     await state.clear()
     code = command.args or ""
@@ -83,8 +85,9 @@ async def start_with_code(
             reply_markup=request_access_keyboard(),
         )
         return
+    title = await _mentor_title(uow, programmes, invitation)
     if person is not None:
-        await _finish(message, state, uow, code, clock.now(), None, roles)
+        await _finish(message, state, uow, code, clock.now(), None, roles, title)
         return
     await state.set_state(Onboarding.consent)
     await state.update_data(
@@ -92,6 +95,7 @@ async def start_with_code(
         school=invitation.target,
         role=invitation.role.value,
         district=invitation.school_id is None,
+        title=title,
     )
     await _ask_consent(message, state)
 
@@ -105,6 +109,7 @@ async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None =
             school=data["school"],
             role=data["role"],
             district=data.get("district", False),
+            title=data.get("title", ""),
         ),
         reply_markup=consent_keyboard("invite"),
     )
@@ -159,7 +164,16 @@ async def on_position(
         position=position,
         consent_at=datetime.fromisoformat(data["consent_at"]),
     )
-    await _finish(message, state, uow, data["code"], clock.now(), newcomer, roles)
+    await _finish(
+        message, state, uow, data["code"], clock.now(), newcomer, roles, data.get("title", "")
+    )
+
+
+async def _mentor_title(uow: UnitOfWork, programmes: Programmes, invitation: Invitation) -> str:
+    """What the school's programme calls its mentors (Omsk: «тьютор»), for the greeting."""
+    if invitation.role is not Role.MENTOR or invitation.school_id is None:
+        return ""
+    return (await tutors.appointing(uow, programmes, [invitation.school_id])).mentor_title
 
 
 async def _finish(
@@ -170,6 +184,7 @@ async def _finish(
     now: datetime,
     newcomer: Newcomer | None,
     roles: Roles,
+    title: str,
 ) -> None:
     result = await onboarding.join(uow, code, message.chat.id, now, newcomer)
     await state.clear()
@@ -193,6 +208,7 @@ async def _finish(
         school=result.school_name,
         role=result.role,
         district=result.district,
+        title=title,
         roles=new_roles,
     )
     await show_menu(message, new_roles, intro=intro)

@@ -70,7 +70,8 @@ async def ask_school(message: Message, state: FSMContext, deps: Deps) -> None:
 async def _targets(state: FSMContext, deps: Deps) -> list[platforms.Target]:
     data = await state.get_data()
     kind = SubmissionKind(data["kind"])
-    return await platforms.targets(deps["uow"], deps["programmes"], data["school_id"], kind)
+    about = deps["programmes"].of(data["programme"]) if data.get("variant") else None
+    return await platforms.targets(deps["uow"], deps["programmes"], data["school_id"], kind, about)
 
 
 async def _after_school(message: Message, state: FSMContext, deps: Deps) -> None:
@@ -109,12 +110,15 @@ async def _with_target(
         programme=target.programme.id,
         platform_id=target.platform.id if target.platform else None,
     )
-    kind = SubmissionKind((await state.get_data())["kind"])
-    if kind is SubmissionKind.APPLICATION:
+    data = await state.get_data()
+    kind = SubmissionKind(data["kind"])
+    if kind is SubmissionKind.APPLICATION and data.get("variant"):
+        await _open(message, state, deps, kind, data["variant"])
+    elif kind is SubmissionKind.APPLICATION:
         await state.set_state(FormDialog.variant)
         await ask_again(message, state, deps)
-        return
-    await _open(message, state, deps, kind, "")
+    else:
+        await _open(message, state, deps, kind, "")
 
 
 async def _chosen(state: FSMContext, deps: Deps) -> platforms.Target:
@@ -140,6 +144,12 @@ async def _open(
 ) -> None:
     data = await state.get_data()
     target = await _chosen(state, deps)
+    if kind is SubmissionKind.APPLICATION and variant != "assignment" and not target.platform:
+        await state.update_data(variant=variant)
+        if len(await _targets(state, deps)) > 1:  # which of the school's platforms it is about
+            await state.set_state(FormDialog.target)
+            await ask_again(message, state, deps)
+            return
     lead = platforms.lead_school_instead(target, data["school_id"], kind, variant)
     if lead is not None:
         await state.clear()

@@ -32,10 +32,21 @@ class Target:
 
 
 async def targets(
-    uow: UnitOfWork, programmes: Programmes, school_id: int, kind: SubmissionKind
+    uow: UnitOfWork,
+    programmes: Programmes,
+    school_id: int,
+    kind: SubmissionKind,
+    about: Programme | None = None,
 ) -> list[Target]:
-    """What a submission of this kind from the school may be about; one: nothing to ask."""
+    """What a submission of this kind from the school may be about; one: nothing to ask.
+
+    `about`: an application to extend or end a status of this programme, so one of the
+    school's platforms in it (Omsk 2.1.5: a school may hold several).
+    """
     platforms = [p for p in await uow.platforms.of_school(school_id) if p.programme in programmes]
+    if kind is SubmissionKind.APPLICATION and about is not None:
+        own = [p for p in platforms if p.programme == about.id]
+        return [Target(about, p) for p in own] or [Target(about, None)]
     if kind is SubmissionKind.APPLICATION:
         found = []
         for programme in programmes:

@@ -388,11 +388,11 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
 
     tutor = people("Тьютор")
     greeting = await tutor.send(f"/start {code}")
-    assert GYMNASIUM in greeting
+    assert f"Вас пригласили тьютором площадки: {GYMNASIUM}" in greeting
     await tutor.press("Согласен")
     await tutor.send("Кузнецова Анна Сергеевна")
     joined = await tutor.send("Учитель математики")
-    assert "наставник школы" in joined and GYMNASIUM in joined
+    assert f"Готово! Вы — тьютор площадки: {GYMNASIUM}" in joined
     again = await people("Другой").send(f"/start {code}")
     assert "уже использовано" in again
 
@@ -449,6 +449,27 @@ async def test_school_with_two_platforms_is_asked_which_one_when_announcing(bot,
             )
         ).all()
     assert announcement.platform_id == second
+
+
+async def test_ending_one_of_two_platforms_asks_which_one(bot, people) -> None:
+    """2.1.5: two platforms in one school; 2.1.7: the termination is about one of them."""
+    maria = await _coordinator(bot, people)
+    await _granted_platform(bot, GYMNASIUM, "Наставничество", date(2026, 9, 1))
+    second = await _granted_platform(
+        bot, GYMNASIUM, "Исследовательские практики", date(2026, 10, 1)
+    )
+    await maria.send("📝 Заявка")
+    asked = await maria.press("Прекращение деятельности")
+    assert "О какой площадке?" in asked
+    intro = await maria.press("Исследовательские практики")
+    assert "Шаг 1 из" in intro
+    async with bot.app.uow_factory() as uow:
+        [draft] = (
+            await uow.session.scalars(
+                select(Submission).where(Submission.variant == "early_termination")
+            )
+        ).all()
+    assert draft.platform_id == second
 
 
 @pytest.mark.parametrize("programme", [("krasnodar-digital", "omsk-internship")])
