@@ -97,6 +97,7 @@ def _staff_commands(indicators: bool = False) -> list[BotCommand]:
         BotCommand(command="registry", description=_("Список претендентов к совету")),
         BotCommand(command="granted", description=_("Записать приказ о присвоении статуса")),
         BotCommand(command="window", description=_("Приём заявок по распоряжению")),
+        BotCommand(command="network", description=_("Школы сетевой площадки")),
         BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
         BotCommand(command="cancel", description=_("Отменить текущее действие")),
     ]

@@ -18,7 +18,7 @@ from services.programmes import Programme
 PENDING_SHOWN = 50
 
 
-async def _staff_only(message: Message, deps: Deps) -> bool:
+async def staff_only(message: Message, deps: Deps) -> bool:
     if deps["roles"].staff:
         return True
     await message.answer(_("Эта команда — для сотрудников института."))
@@ -26,7 +26,7 @@ async def _staff_only(message: Message, deps: Deps) -> bool:
 
 
 async def cmd_pending(message: Message, deps: Deps) -> None:
-    if not await _staff_only(message, deps):
+    if not await staff_only(message, deps):
         return
     items = await review.pending(deps["uow"])
     today = calendar.local_date(deps["clock"].now(), deps["zone"])
@@ -48,7 +48,7 @@ async def cmd_pending(message: Message, deps: Deps) -> None:
 
 
 async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await _staff_only(message, deps):
+    if not await staff_only(message, deps):
         return
     argument = (command.args or "").strip().lstrip("№").strip()
     if not argument.isdigit():
@@ -79,7 +79,7 @@ async def _council_programme(message: Message, deps: Deps) -> Programme | None:
 
 
 async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await _staff_only(message, deps) or not (
+    if not await staff_only(message, deps) or not (
         programme := await _council_programme(message, deps)
     ):
         return
@@ -103,7 +103,7 @@ async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> N
 
 
 async def cmd_registry(message: Message, deps: Deps) -> None:
-    if not await _staff_only(message, deps) or not (
+    if not await staff_only(message, deps) or not (
         programme := await _council_programme(message, deps)
     ):
         return
@@ -129,7 +129,7 @@ async def cmd_registry(message: Message, deps: Deps) -> None:
 
 async def cmd_granted(message: Message, command: CommandObject, deps: Deps) -> None:
     """`/granted 12 01.11.2027`: application 12 was granted by the order of that date."""
-    if not await _staff_only(message, deps):
+    if not await staff_only(message, deps):
         return
     words = (command.args or "").replace("№", "").split()
     try:
