@@ -71,7 +71,8 @@ class School(Base):
     # Case-folded in Python: SQLite's lower() and LIKE fold only ASCII, and names are Cyrillic.
     name_key: Mapped[str] = mapped_column(String(500), unique=True)
     search_key: Mapped[str] = mapped_column(String(800), default="")
-    district: Mapped[str] = mapped_column(String(200), default="")
+    district: Mapped[str] = mapped_column(String(200), default="", index=True)
+    """Indexed: a district's consultant follows every school of it (LOIRO)."""
     address: Mapped[str] = mapped_column(String(500), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(100), default="")

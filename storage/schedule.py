@@ -58,7 +58,8 @@ class ScheduleRepository:
         if role is Role.MENTOR:
             by_district = await self._s.execute(
                 select(School.id, Person.telegram_id)
-                .join(DistrictMentor, DistrictMentor.district == School.district)
+                .select_from(DistrictMentor)
+                .join(School, School.district == DistrictMentor.district)
                 .join(Person, Person.id == DistrictMentor.person_id)
                 .where(Person.unreachable.is_(False), School.district != "")
                 .order_by(School.id, Person.id)

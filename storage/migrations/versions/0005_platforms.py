@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('schools', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_schools_district'), ['district'], unique=False)
     op.create_table('window_openings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('programme', sa.String(length=60), nullable=False),
@@ -110,3 +112,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_window_openings_lookup')
 
     op.drop_table('window_openings')
+    with op.batch_alter_table('schools', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_schools_district'))
