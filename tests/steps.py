@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.scheduler import Reminders
-from tests.harness import BotUnderTest, Person
+from storage.models import Submission
+from tests.harness import STAFF_CHAT_ID, BotUnderTest, Person
+
+
+def pdf(bot: BotUnderTest, name: str) -> Any:
+    """A small PDF the user can send as a document."""
+    return bot.fake.world.add_file(name, b"%PDF-1.4 test", "application/pdf")
+
+
+def card(bot: BotUnderTest, title: str) -> Any:
+    """The newest card in the staff group whose text starts with `title`, as it is now."""
+    cards = [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if (m.text or "").startswith(title)]
+    assert cards, f"no card {title!r}"
+    return bot.fake.message(STAFF_CHAT_ID, cards[-1].message_id)
+
+
+async def submission(bot: BotUnderTest, number: int) -> Submission:
+    assert bot.app is not None
+    async with bot.app.uow_factory() as uow:
+        found = await uow.session.get(Submission, number)
+        assert found is not None, f"no submission {number}"
+        return found
 
 
 async def tick(bot: BotUnderTest) -> None:

@@ -249,11 +249,6 @@ def test_a_stage_schedule_needs_its_deadline_and_the_stages_field(tmp_path: Path
 # --- The journey ---------------------------------------------------------------------------------
 
 
-def _card(bot, title: str):
-    """The newest card in the staff group whose title starts so."""
-    return [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if (m.text or "").startswith(title)][-1]
-
-
 async def _network_people(bot, people):
     await seed.schools(bot.app, SCHOOLS)
     lead, member = people("Дарима"), people("Баир")
@@ -351,7 +346,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert "Заявка № 1 отправлен(а)" in await lead.press("Отправить")
 
     # 2. Staff see the same on the card, approve, and record the order.
-    card = _card(bot, "Заявка № 1")
+    card = steps.card(bot, "Заявка № 1")
     assert "1. Подготовительный: сентябрь 2020 – январь 2021" in card.text
     assert "1. Доля уроков с использованием ЭОР — не менее 50 %" in card.text
     await olga.press("Одобрить", message=card)
@@ -376,7 +371,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     preview = await member.send("Обмен опытом использования ЭОР")
     assert "поздно" not in preview
     await member.press("Отправить")
-    event_card = _card(bot, "Анонс мероприятия № 2")
+    event_card = steps.card(bot, "Анонс мероприятия № 2")
     assert MEMBER in event_card.text
     await olga.press("Одобрить", message=event_card)
 
@@ -427,7 +422,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     sent = await lead.press("Отправить")
     assert "Промежуточный отчёт № 3 отправлен(а)" in sent
 
-    report_card = _card(bot, "Промежуточный отчёт № 3")
+    report_card = steps.card(bot, "Промежуточный отчёт № 3")
     assert (
         "Этап 1 из 4 «Подготовительный» (сентябрь 2020 – январь 2021), срок отчёта — 10.02.2021"
     ) in report_card.text

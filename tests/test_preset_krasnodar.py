@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from services.calendar import DayMonth, YearlyWindow
 from services.programmes import load_preset
-from storage.models import Submission, SubmissionStatus
+from storage.models import SubmissionStatus
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
@@ -62,23 +62,6 @@ async def _coordinator(bot, people):
     return maria
 
 
-def _pdf(bot, name: str):
-    return bot.fake.world.add_file(name, b"%PDF-1.4 test", "application/pdf")
-
-
-def _card(bot, title: str):
-    cards = [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if (m.text or "").startswith(title)]
-    assert cards, f"no card {title!r}"
-    return bot.fake.message(STAFF_CHAT_ID, cards[-1].message_id)
-
-
-async def _submission(bot, number: int) -> Submission:
-    async with bot.app.uow_factory() as uow:
-        found = await uow.session.get(Submission, number)
-        assert found is not None
-        return found
-
-
 async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people, clock) -> None:
     clock._now = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
     maria = await _coordinator(bot, people)
@@ -103,12 +86,12 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     await maria.send("Сферум, ФГИС «Моя школа», Яндекс Учебник")
     await maria.press("Да")  # 3.4: agreed with the municipal authority
     for name in ("soglasovanie.pdf", "zayavka.pdf", "spravka.pdf", "roadmap.pdf"):
-        await maria.send(document=_pdf(bot, name))
+        await maria.send(document=steps.pdf(bot, name))
         await maria.press("Готово")
     sent = await maria.press("Отправить")
     assert "Заявка № 1 отправлен(а) в институт" in sent
 
-    await olga.press("Одобрить", message=_card(bot, "Заявка № 1"))
+    await olga.press("Одобрить", message=steps.card(bot, "Заявка № 1"))
     assert "Заявка № 1 одобрен(а)" in maria.last.text
     clock._now = datetime(2027, 11, 1, 9, 0, tzinfo=UTC)  # the rector's order after the Council
     await olga.send_in(staff_chat, "/granted 1 01.11.2027")
@@ -121,8 +104,8 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     assert "нужно отправить до 11.11.2027" in maria.last.text
 
     await steps.announce(maria, "Семинар «Цифровая школа»", "20.11.2027 10:00")
-    await olga.press("Одобрить", message=_card(bot, "Анонс мероприятия № 2"))
-    announcement = await _submission(bot, 2)
+    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 2"))
+    announcement = await steps.submission(bot, 2)
     assert announcement.status is SubmissionStatus.APPROVED and not announcement.late
 
     clock._now = datetime(2027, 11, 19, 7, 5, tzinfo=UTC)
@@ -138,11 +121,11 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     await maria.send("Показатели плана достигнуты: 12 семинаров, 300 педагогов")
     for _ in range(3):  # materials, publications, problems
         await maria.press("Пропустить")
-    await maria.send(document=_pdf(bot, "otchet.pdf"))
+    await maria.send(document=steps.pdf(bot, "otchet.pdf"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
     assert "№ 3 отправлен(а)" in sent
-    report = await _submission(bot, 3)
+    report = await steps.submission(bot, 3)
     assert not report.late and report.school_year == 2027
     async with bot.app.uow_factory() as uow:
         [platform] = await uow.platforms.of_programme("krasnodar-digital")

@@ -136,16 +136,6 @@ async def _coordinator(bot, people, school: str = GYMNASIUM, name: str = "Мар
     return person
 
 
-def _pdf(bot, name: str):
-    return bot.fake.world.add_file(name, b"%PDF-1.4 test", "application/pdf")
-
-
-def _card(bot, title: str):
-    cards = [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if (m.text or "").startswith(title)]
-    assert cards, f"no card {title!r}"
-    return bot.fake.message(STAFF_CHAT_ID, cards[-1].message_id)
-
-
 async def _press(bot, person, message, button: str):
     """Press and return the callback query (to read an alert)."""
     update = bot.fake.press(person.user, message, button)
@@ -163,11 +153,6 @@ async def _forged(bot, person, message, data: str):
     return query
 
 
-async def _submission(bot, number: int) -> Submission:
-    async with bot.app.uow_factory() as uow:
-        return await uow.session.get(Submission, number)
-
-
 async def _apply(bot, maria) -> None:
     """The assignment application with both files, from the menu to «Отправить»."""
     await maria.send("📝 Заявка")
@@ -181,11 +166,11 @@ async def _apply(bot, maria) -> None:
     await maria.press("✅ Оставить как есть")  # platform head: the coordinator
     asked = await maria.send("Наставничество как ресурс профессионального роста")
     assert "Заявка по определённой форме (Приложение 1)" in asked
-    await maria.send(document=_pdf(bot, "zayavka.pdf"))
+    await maria.send(document=steps.pdf(bot, "zayavka.pdf"))
     asked = await maria.press("Готово")
     assert "Программа стажировочной площадки (Приложение 2)" in asked
     assert "печатный экземпляр передаётся в департамент образования" in asked
-    await maria.send(document=_pdf(bot, "programma.pdf"))
+    await maria.send(document=steps.pdf(bot, "programma.pdf"))
     preview = await maria.press("Готово")
     assert "Муниципалитет: Кировский АО" in preview
     sent = await maria.press("Отправить")
@@ -223,12 +208,12 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
     await _apply(bot, maria)  # 23.11.2026: no window, taken at any time
 
-    card = _card(bot, "Заявка № 1")
+    card = steps.card(bot, "Заявка № 1")
     assert "Экспертного заключения ещё нет" in card.text
     assert "🧾 Экспертное заключение" in [b.text for row in card.buttons() for b in row]
     refused = await _press(bot, olga, card, "Одобрить")
     assert refused.show_alert and "только после экспертного заключения" in refused.answer_text
-    assert (await _submission(bot, 1)).status is SubmissionStatus.SENT
+    assert (await steps.submission(bot, 1)).status is SubmissionStatus.SENT
 
     await olga.press("Экспертное заключение", message=card)
     step = bot.fake.last_bot_message(STAFF_CHAT_ID)
@@ -251,7 +236,7 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     assert "Вывод: Рекомендовать к присвоению статуса (Ольга" in card.text
     assert all(f"✅ {title}" in card.text for title in CRITERIA)
     assert "Экспертное заключение" not in str([b.text for row in card.buttons() for b in row])
-    submission = await _submission(bot, 1)
+    submission = await steps.submission(bot, 1)
     assert submission.expert_conclusion == "recommend"
     criteria = json.loads(submission.context)["expert_conclusion"]["criteria"]
     assert [item["met"] for item in criteria] == [True, True, True]
@@ -263,12 +248,12 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     assert "записан с 01.12.2026" in granted and "Действует до 01.12.2029" in granted
 
     await steps.announce(maria, "Семинар «Наставник и стажёр»", "15.12.2026 10:00")
-    announcement = _card(bot, "Анонс мероприятия № 2")
+    announcement = steps.card(bot, "Анонс мероприятия № 2")
     assert "Экспертное заключение" not in announcement.text
     await olga.press("Одобрить", message=announcement)
     async with bot.app.uow_factory() as uow:
         [platform] = await uow.platforms.of_programme("omsk-internship")
-    assert (await _submission(bot, 2)).platform_id == platform.id
+    assert (await steps.submission(bot, 2)).platform_id == platform.id
 
     clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
     await steps.tick(bot)
@@ -282,11 +267,11 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     await maria.send("Стажировку прошли 31 педагог, 12 из них внедрили практики наставничества")
     for _ in range(3):  # materials, publications, problems
         await maria.press("Пропустить")
-    await maria.send(document=_pdf(bot, "monitoring.pdf"))
+    await maria.send(document=steps.pdf(bot, "monitoring.pdf"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
     assert "Отчёт за учебный год № 3 отправлен(а)" in sent
-    report = await _submission(bot, 3)
+    report = await steps.submission(bot, 3)
     assert report.platform_id == platform.id and not report.late and report.school_year == 2026
 
 
@@ -299,7 +284,7 @@ async def test_expert_conclusion_is_staff_only_given_once_and_can_block_approval
     maria = await _coordinator(bot, people)
     olga, ivan = people("Ольга", staff=True), people("Иван", staff=True)
     await _apply(bot, maria)
-    card = _card(bot, "Заявка № 1")
+    card = steps.card(bot, "Заявка № 1")
 
     query = await _forged(bot, maria, card, "rv:expert:1")
     assert query.show_alert and "только сотрудники" in query.answer_text
@@ -328,7 +313,7 @@ async def test_expert_conclusion_is_staff_only_given_once_and_can_block_approval
     assert f"❌ {CRITERIA[0]}" in card.text and "Вывод: Не рекомендовать" in card.text
     query = await _press(bot, olga, card, "Одобрить")
     assert query.show_alert and "«Не рекомендовать»: одобрить нельзя" in query.answer_text
-    assert (await _submission(bot, 1)).status is SubmissionStatus.SENT
+    assert (await steps.submission(bot, 1)).status is SubmissionStatus.SENT
     async with bot.app.uow_factory() as uow:
         entries = (
             await uow.session.scalars(
@@ -342,27 +327,27 @@ async def test_expert_conclusion_is_staff_only_given_once_and_can_block_approval
     await olga.press("Сведения неполные", message=bot.fake.last_bot_message(STAFF_CHAT_ID))
     await maria.press("Исправить", message=maria.last)
     await maria.press("Отправить")
-    second = _card(bot, "Заявка № 1")
+    second = steps.card(bot, "Заявка № 1")
     assert "версия 2" in second.text and "Экспертного заключения ещё нет" in second.text
     query = await _press(bot, olga, second, "Одобрить")
     assert "только после экспертного заключения" in query.answer_text
     await _conclude(bot, olga, second, ["✅ Соответствует"] * 3, "Рекомендовать к присвоению")
     await olga.press("Одобрить", message=bot.fake.message(STAFF_CHAT_ID, second.message_id))
-    assert (await _submission(bot, 1)).status is SubmissionStatus.APPROVED
+    assert (await steps.submission(bot, 1)).status is SubmissionStatus.APPROVED
 
 
 async def test_cancel_keeps_no_conclusion(bot, people) -> None:
     maria = await _coordinator(bot, people)
     olga = people("Ольга", staff=True)
     await _apply(bot, maria)
-    card = _card(bot, "Заявка № 1")
+    card = steps.card(bot, "Заявка № 1")
     await olga.press("Экспертное заключение", message=card)
     step = bot.fake.last_bot_message(STAFF_CHAT_ID)
     await olga.press("Соответствует", message=step)
     query = await _press(bot, olga, bot.fake.message(STAFF_CHAT_ID, step.message_id), "Отмена")
     assert "не сохранено" in query.answer_text
     assert bot.fake.message(STAFF_CHAT_ID, step.message_id).buttons() == []
-    assert (await _submission(bot, 1)).expert_conclusion == ""
+    assert (await steps.submission(bot, 1)).expert_conclusion == ""
     assert "Экспертное заключение" in str(
         bot.fake.message(STAFF_CHAT_ID, card.message_id).buttons()
     )
@@ -398,7 +383,7 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
 
     await steps.announce(maria, "Открытое занятие для стажёров", "10.12.2026 11:00")
     olga = people("Ольга", staff=True)
-    await olga.press("Одобрить", message=_card(bot, "Анонс мероприятия"))
+    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия"))
     clock._now = datetime(2026, 12, 9, 7, 5, tzinfo=UTC)
     await steps.tick(bot)
     assert "Завтра: «Открытое занятие для стажёров»" in tutor.last.text
