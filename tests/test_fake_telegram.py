@@ -1,7 +1,12 @@
 """The fake Telegram server, driven by a real aiogram Bot over HTTP."""
 
 import asyncio
+import contextlib
+import time
+from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
 
 import aiohttp
 import pytest
@@ -10,13 +15,17 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.filters import CommandStart
 from aiogram.types import (
+    BotCommand,
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -24,9 +33,16 @@ from aiogram.types import (
     Message,
 )
 
-from tests.fake_telegram import FakeTelegram, RateLimits, User
+from tests.fake_telegram import DEFAULT_EXEMPT, FakeTelegram, FaultKind, FaultPlan, RateLimits, User
 
 MB = 1024 * 1024
+NO_STALL: dict[FaultKind, float] = {
+    "server_error": 1.0,
+    "flood": 1.0,
+    "malformed": 1.0,
+    "disconnect": 1.0,
+}
+ANY_FAULT = (TelegramAPIError, ClientDecodeError)
 
 
 class ManualClock:
@@ -57,6 +73,15 @@ async def fake(clock: ManualClock) -> AsyncIterator[FakeTelegram]:
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
     bot = Bot(fake.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+async def impatient_bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    """A bot whose requests give up after 0.1 s, to meet injected timeouts quickly."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url), timeout=0.1)
+    bot = Bot(fake.token, session=session)
     yield bot
     await bot.session.close()
 
@@ -347,7 +372,10 @@ async def test_fail_next_injects_server_error(fake: FakeTelegram, bot: Bot, user
         await bot.send_message(user.id, "lost")
     await bot.send_message(user.id, "delivered")
 
-    assert [c.status for c in fake.calls_of("sendMessage")] == [500, 200]
+    assert [(c.status, c.injected) for c in fake.calls_of("sendMessage")] == [
+        (500, True),
+        (200, False),
+    ]
     assert [m.text for m in fake.bot_messages(user.id)] == ["delivered"]
 
 
@@ -373,3 +401,292 @@ async def test_wire_format_for_other_clients(fake: FakeTelegram, user: User) -> 
             assert response.status == 401
 
     assert [m.text for m in fake.bot_messages(user.id)] == ["json", "query"]
+
+
+def only(kind: FaultKind, **options: Any) -> FaultPlan:
+    """A plan under which every non-exempt call fails with ``kind``."""
+    return FaultPlan(seed=1, rate=1.0, weights={kind: 1.0}, **options)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error_class"),
+    [
+        ("server_error", TelegramServerError),
+        ("flood", TelegramRetryAfter),
+        ("malformed", ClientDecodeError),
+        ("disconnect", TelegramNetworkError),
+    ],
+)
+async def test_injected_fault_reaches_aiogram_as(
+    fake: FakeTelegram, bot: Bot, user: User, kind: FaultKind, error_class: type[Exception]
+) -> None:
+    fake.inject_faults(only(kind))
+    with pytest.raises(error_class):
+        await bot.send_message(user.id, "lost")
+    fake.inject_faults(None)
+    await bot.send_message(user.id, "delivered")
+
+    assert [m.text for m in fake.bot_messages(user.id)] == ["delivered"]
+    assert [c.injected for c in fake.calls_of("sendMessage")] == [True, False]
+    assert fake.faults_injected == Counter({kind: 1})
+    assert fake.refused_calls() == []
+
+
+async def test_malformed_responses_are_client_decode_errors(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    fake.inject_faults(only("malformed"))
+    seen: dict[str | None, str] = {}
+    for _ in range(12):
+        with pytest.raises(ClientDecodeError) as error:
+            await bot.send_message(user.id, "lost")
+        seen[fake.calls[-1].description] = error.value.message
+
+    assert seen == {
+        "malformed response: cut JSON": "Failed to decode object",
+        "malformed response: HTML page": "Failed to decode object",
+        "malformed response: wrong result": "Failed to deserialize object",
+    }
+    assert {c.status for c in fake.calls} == {200}
+    assert fake.bot_messages(user.id) == []
+    # Not an API error: `except TelegramAPIError` lets it through.
+    assert not issubclass(ClientDecodeError, TelegramAPIError)
+
+
+async def test_timeout_fault_stalls_then_drops_the_connection(
+    fake: FakeTelegram, bot: Bot, impatient_bot: Bot, user: User
+) -> None:
+    fake.inject_faults(only("timeout", stall_seconds=0.3))
+    with pytest.raises(TelegramNetworkError, match="Request timeout error"):
+        await impatient_bot.send_message(user.id, "gave up waiting")
+    fake.inject_faults(only("timeout", stall_seconds=0.05))
+    with pytest.raises(TelegramNetworkError, match="Server disconnected"):
+        await bot.send_message(user.id, "waited, got nothing")
+    await asyncio.sleep(0.3)  # the first stall is over by now: still no effect
+    fake.inject_faults(None)
+    await bot.send_message(user.id, "delivered")
+
+    assert [m.text for m in fake.bot_messages(user.id)] == ["delivered"]
+    assert [(c.status, c.injected) for c in fake.calls_of("sendMessage")] == [
+        (0, True),
+        (0, True),
+        (200, False),
+    ]
+    assert fake.faults_injected == Counter({"timeout": 2})
+
+
+async def test_stop_does_not_wait_for_a_stall(
+    fake: FakeTelegram, impatient_bot: Bot, user: User
+) -> None:
+    fake.inject_faults(only("timeout", stall_seconds=30))
+    with pytest.raises(TelegramNetworkError):
+        await impatient_bot.send_message(user.id, "lost")
+
+    started = time.monotonic()
+    await fake.stop()
+    assert time.monotonic() - started < 5
+
+
+async def test_injected_flood_asks_for_a_real_wait(
+    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+) -> None:
+    fake.inject_faults(only("flood", retry_after=2))
+    with pytest.raises(TelegramRetryAfter) as error:
+        await bot.send_message(user.id, "lost")
+    assert error.value.retry_after == 2
+    fake.inject_faults(None)
+
+    clock.advance(1)
+    await bot.send_message(user.id, "too early")
+    assert [(v.method, v.chat_id) for v in fake.retry_after_violations] == [
+        ("sendMessage", user.id)
+    ]
+    clock.advance(1)
+    await bot.send_message(user.id, "in time")
+    assert len(fake.retry_after_violations) == 1
+
+
+async def test_faulted_calls_have_no_side_effect(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    sent = await bot.send_message(user.id, "v1", reply_markup=keyboard(("Да", "yes")))
+    query_id = fake.press(user, fake.last_bot_message(user.id), "Да")["callback_query"]["id"]
+
+    fake.inject_faults(FaultPlan(seed=3, rate=1.0, weights=NO_STALL))
+    for _ in range(8):
+        with pytest.raises(ANY_FAULT):
+            await bot.edit_message_text(text="v2", chat_id=user.id, message_id=sent.message_id)
+        with pytest.raises(ANY_FAULT):
+            await bot.answer_callback_query(query_id, text="Готово")
+        with pytest.raises(ANY_FAULT):
+            await bot.send_message(user.id, "lost")
+        with pytest.raises(ANY_FAULT):
+            await bot.delete_message(user.id, sent.message_id)
+    fake.inject_faults(None)
+    await bot.answer_callback_query(query_id, text="Готово")
+
+    stored = fake.message(user.id, sent.message_id)
+    assert (stored.text, stored.edited, stored.deleted) == ("v1", 0, False)
+    assert [m.text for m in fake.bot_messages(user.id)] == ["v1"]
+    query = fake.callback_query(query_id)
+    assert (query.answer_count, query.answer_text) == (1, "Готово")
+    assert set(fake.faults_injected) == set(NO_STALL)
+    assert fake.refused_calls() == []
+
+
+async def fault_sequence(
+    fake: FakeTelegram, bot: Bot, user: User, plan: FaultPlan, *, with_get_me: bool = False
+) -> list[str | None]:
+    """Send 60 messages under ``plan``: each call's injected fault, or None."""
+    fake.inject_faults(plan)
+    start = len(fake.calls_of("sendMessage"))
+    for n in range(60):
+        with contextlib.suppress(*ANY_FAULT):
+            await bot.send_message(user.id, f"#{n}")
+        if with_get_me:
+            await bot.get_me()  # exempt: draws nothing, so it does not shift the sequence
+    fake.inject_faults(None)
+    return [c.description if c.injected else None for c in fake.calls_of("sendMessage")[start:]]
+
+
+async def test_same_seed_same_faults(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    fake.limits.enabled = False
+    plan = FaultPlan(seed=42, rate=0.3, weights=NO_STALL)
+
+    first = await fault_sequence(fake, bot, user, plan)
+    again = await fault_sequence(fake, bot, user, plan, with_get_me=True)
+    other_seed = await fault_sequence(fake, bot, user, replace(plan, seed=43))
+
+    assert first == again
+    assert other_seed != first
+    assert 5 < sum(fault is not None for fault in first) < 35
+
+
+async def test_exempt_methods_never_fail(fake: FakeTelegram, bot: Bot, user: User) -> None:
+    fake.inject_faults(FaultPlan(seed=5, rate=1.0, weights=NO_STALL))
+    await bot.get_me()
+    await bot.delete_webhook()
+    await bot.set_my_commands([BotCommand(command="start", description="Начать")])
+    assert [c.command for c in await bot.get_my_commands()] == ["start"]
+    await bot.delete_my_commands()
+    await bot.set_chat_menu_button()
+    assert await bot.get_updates(timeout=0) == []
+    with pytest.raises(ANY_FAULT):
+        await bot.send_message(user.id, "lost")
+    assert [c.method for c in fake.calls if c.injected] == ["sendMessage"]
+
+    fake.inject_faults(
+        FaultPlan(seed=5, rate=1.0, weights=NO_STALL, exempt=frozenset({"sendMessage"}))
+    )
+    await bot.send_message(user.id, "delivered")
+    with pytest.raises(ANY_FAULT):
+        await bot.get_me()
+    assert "getUpdates" in DEFAULT_EXEMPT
+    with pytest.raises(ValueError, match="getUpdate"):
+        fake.inject_faults(FaultPlan(seed=5, exempt=DEFAULT_EXEMPT | {"getUpdate"}))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"rate": 1.5},
+        {"weights": {"teapot": 1.0}},
+        {"weights": {"flood": 0.0}},
+        {"weights": {"flood": -1.0, "disconnect": 2.0}},
+        {"retry_after": 0},
+        {"stall_seconds": -1},
+    ],
+)
+def test_fault_plan_rejects_nonsense(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        FaultPlan(seed=1, **options)
+
+
+async def test_share_of_faulted_calls_follows_the_plan(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    fake.limits.enabled = False
+    fake.inject_faults(FaultPlan(seed=2024, rate=0.1, weights=NO_STALL))
+    for n in range(500):
+        with contextlib.suppress(*ANY_FAULT):
+            await bot.send_message(user.id, f"#{n}")
+
+    injected = [c for c in fake.calls if c.injected]
+    assert 30 <= len(injected) <= 70  # 50 expected; the seed makes it exact anyway
+    assert fake.faults_injected.total() == len(injected)
+    assert set(fake.faults_injected) == set(NO_STALL)
+    assert len(fake.bot_messages(user.id)) == 500 - len(injected)
+    assert fake.refused_calls() == []
+
+
+async def test_outage_drops_every_call_and_loses_nothing(
+    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.05)
+    fake.outage(60)
+    with pytest.raises(TelegramNetworkError, match="Server disconnected"):
+        await asyncio.wait_for(poll, 2)
+    update = fake.message_update(user, "/start")
+    fake.enqueue(update)
+    with pytest.raises(TelegramNetworkError):
+        await bot.get_updates(timeout=1)
+    with pytest.raises(TelegramNetworkError):
+        await bot.get_me()
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(user.id, "lost")
+    assert fake.network_is_down
+
+    clock.advance(60)
+    assert [u.update_id for u in await bot.get_updates(timeout=1)] == [update["update_id"]]
+    await bot.send_message(user.id, "delivered")
+
+    assert [m.text for m in fake.bot_messages(user.id)] == ["delivered"]
+    assert [(c.method, c.status) for c in fake.calls if c.injected] == [
+        ("getUpdates", 0),
+        ("getUpdates", 0),
+        ("getMe", 0),
+        ("sendMessage", 0),
+    ]
+    assert fake.faults_injected == Counter({"disconnect": 4})
+
+
+async def test_network_down_until_up_includes_file_downloads(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    stored = fake.world.add_file("plan.pdf", b"%PDF-1.4")
+    fake.network_down()
+    with pytest.raises(TelegramNetworkError):
+        await bot.get_file(stored.file_id)
+    # Downloads are not wrapped by aiogram: the bare aiohttp error comes through.
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await bot.download_file(stored.file_path)
+
+    fake.network_up()
+    downloaded = await bot.download_file(stored.file_path)
+    assert downloaded is not None
+    assert downloaded.read() == b"%PDF-1.4"
+
+
+async def test_refused_calls_are_the_bots_mistakes_only(
+    fake: FakeTelegram, bot: Bot, user: User
+) -> None:
+    blocked = fake.world.add_user(3001, "Blocked", started=True, blocked_bot=True)
+    fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(user.id, "injected")
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(user.id, "<b>unclosed")
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_message(blocked.id, "hi")
+    fake.inject_faults(only("flood"))
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(user.id, "flooded")
+    fake.inject_faults(None)
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query("404")
+
+    refused = fake.refused_calls()
+    assert [(c.method, c.status) for c in refused] == [
+        ("sendMessage", 400),
+        ("answerCallbackQuery", 400),
+    ]
+    assert refused[0].params["text"] == "<b>unclosed"

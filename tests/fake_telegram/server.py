@@ -7,16 +7,20 @@ with update builders and inspect afterwards.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
+import math
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Self
 
 from aiohttp import BodyPartReader, web
 
+from .faults import FaultDice, FaultKind, FaultPlan, RandomFault
 from .html_check import CAPTION_LIMIT, TEXT_LIMIT, ParsedText, ParseError, parse_html, utf16_len
 from .limits import GLOBAL_SCOPE, RateLimiter, RateLimits
 from .world import (
@@ -205,6 +209,11 @@ DEFAULT_FAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+NETWORK_DOWN = "disconnect: the network is down"
+# Statuses of logged calls that say the request itself was wrong. Not 403 (blocked by the
+# user, not in the chat: a fact of the world), 409 (overlapping getUpdates) or 429 (flood
+# control, which retry_after_violations judges); 401 and 404 are answered before logging.
+REFUSAL_STATUSES = frozenset({400, 413})
 
 
 class ApiError(Exception):
@@ -229,13 +238,28 @@ def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+class _InjectedError(ApiError):
+    """An error response the fake made up (fail_next, inject_faults), not one the bot caused."""
+
+
+class _NoAnswerError(Exception):
+    """An injected fault that leaves the client without a usable Bot API answer."""
+
+    def __init__(self, fault: RandomFault) -> None:
+        super().__init__(fault.description)
+        self.fault = fault
+
+
 @dataclass
 class Call:
     method: str
     params: dict[str, Any]
     status: int
+    """The HTTP status; 0 when no response was given (an injected timeout or disconnect)."""
     at: float
     description: str | None = None
+    injected: bool = False
+    """The fake made this call fail (fail_next, inject_faults, an outage); it had no effect."""
 
 
 class Violation(NamedTuple):
@@ -350,11 +374,15 @@ class FakeTelegram:
         self.clock = clock
         self.calls: list[Call] = []
         self.retry_after_violations: list[Violation] = []
+        self.faults_injected: Counter[FaultKind] = Counter()
+        """Faults from inject_faults and outages by kind (fail_next ones are not counted)."""
         self.base_url = ""
         self._limiter = RateLimiter(self.limits, clock)
         self._retry_until: dict[str | int, float] = {}
         self._faults: list[_Fault] = []
         self._delays: dict[str, list[float]] = {}
+        self._dice: FaultDice | None = None
+        self._offline_until = -math.inf
         self._updates: list[dict[str, Any]] = []
         self._updates_event = asyncio.Event()
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
@@ -364,6 +392,7 @@ class FakeTelegram:
         self._media_group_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._stopping = asyncio.Event()
         self._handlers: dict[str, tuple[str, Handler]] = {
             name.lower(): (name, handler)
             for name, handler in {
@@ -414,6 +443,7 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         self._closing = True
+        self._stopping.set()
         self._updates_event.set()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -451,8 +481,61 @@ class FakeTelegram:
         """Delay the next call of ``method`` before it is processed (it still takes effect)."""
         self._delays.setdefault(method.lower(), []).append(seconds)
 
+    def inject_faults(self, plan: FaultPlan | None) -> None:
+        """From now on make a random share of calls fail as ``plan`` says; None stops it.
+
+        Every injected fault is decided before the method runs, so the failed call has no
+        side effect: nothing is sent, edited or answered. That is what makes "exactly once"
+        checkable: a message the bot retried until it got through appears once, one it gave
+        up on not at all. (Real Telegram may act on a request whose answer is then lost; the
+        fake never does.) Each ``inject_faults(plan)`` restarts ``random.Random(plan.seed)``;
+        :mod:`.faults` says what aiogram raises for each kind.
+        """
+        if plan is not None and (
+            unknown := sorted(m for m in plan.exempt if m.lower() not in self._handlers)
+        ):
+            raise ValueError(f"exempt names methods the fake does not serve: {unknown}")
+        self._dice = None if plan is None else FaultDice(plan)
+
+    def network_down(self) -> None:
+        """Lose the network until :meth:`network_up`.
+
+        Every request, a pending getUpdates included, has its connection dropped
+        (``disconnect``) and no effect.
+        """
+        self._offline_until = math.inf
+        self._updates_event.set()  # the pending getUpdates notices and drops too
+
+    def network_up(self) -> None:
+        self._offline_until = -math.inf
+
+    def outage(self, seconds: float) -> None:
+        """:meth:`network_down` for ``seconds`` of ``clock`` (a manual clock: until advanced)."""
+        self._offline_until = self.clock() + seconds
+        self._updates_event.set()
+
+    @property
+    def network_is_down(self) -> bool:
+        return self.clock() < self._offline_until
+
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    def refused_calls(self) -> list[Call]:
+        """Calls refused because the request was wrong, i.e. bugs in the bot.
+
+        Non-injected 400 (bad HTML, too long, bad callback data, query too old ...) and 413
+        (upload too large). A run with random faults should have none. "Message is not
+        modified" is not among them: it is what a second tap on a button that edits its own
+        message gets, and a bot cannot know that the message already shows the new state.
+        """
+        return [
+            c
+            for c in self.calls
+            if c.status in REFUSAL_STATUSES
+            and not c.injected
+            and not (c.description or "").startswith(NOT_MODIFIED)
+        ]
 
     # ------------------------------------------------------------ update builders
 
@@ -628,21 +711,35 @@ class FakeTelegram:
             await asyncio.sleep(delays.pop(0))
         at = self.clock()
         chat_id = self._chat_id_of(params)
-        if method in SEND_METHODS:
-            self._check_violation(method, chat_id, at)
         try:
+            self._check_network()
+            if method in SEND_METHODS:
+                self._check_violation(method, chat_id, at)
             self._inject_fault(method, chat_id)
+            self._roll_fault(method)
             result = await handler(params)
+        except _NoAnswerError as no_answer:
+            fault = no_answer.fault
+            self.calls.append(
+                Call(method, params.snapshot(), fault.status, at, fault.description, injected=True)
+            )
+            return await self._no_answer(request, fault)
         except ApiError as error:
             if error.retry_after is not None:
                 scope = error.scope or (GLOBAL_SCOPE if chat_id is None else chat_id)
                 self._retry_until[scope] = at + error.retry_after
-            self.calls.append(Call(method, params.snapshot(), error.status, at, error.description))
+            injected = isinstance(error, _InjectedError)
+            self.calls.append(
+                Call(method, params.snapshot(), error.status, at, error.description, injected)
+            )
             return _error_response(error)
         self.calls.append(Call(method, params.snapshot(), 200, at))
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
+        if self.network_is_down:
+            self.faults_injected["disconnect"] += 1
+            return _drop_connection(request)
         stored = self.world.file_by_path(request.match_info["path"])
         if request.match_info["token"] != self.token or stored is None:
             return _error_response(ApiError(404, "Not Found"))
@@ -672,7 +769,31 @@ class FakeTelegram:
                 description = fault.description or DEFAULT_FAULT_DESCRIPTIONS.get(
                     fault.status, "Injected failure"
                 ).format(retry_after=fault.retry_after)
-                raise ApiError(fault.status, description, fault.retry_after)
+                raise _InjectedError(fault.status, description, fault.retry_after)
+
+    def _roll_fault(self, method: str) -> None:
+        """Raise the fault the plan draws for this call, if any."""
+        fault = None if self._dice is None else self._dice.roll(method)
+        if fault is None:
+            return
+        self.faults_injected[fault.kind] += 1
+        if fault.kind in ("server_error", "flood"):
+            raise _InjectedError(fault.status, fault.description, fault.retry_after)
+        raise _NoAnswerError(fault)
+
+    def _check_network(self) -> None:
+        if self.network_is_down:
+            self.faults_injected["disconnect"] += 1
+            raise _NoAnswerError(RandomFault("disconnect", NETWORK_DOWN))
+
+    async def _no_answer(self, request: web.Request, fault: RandomFault) -> web.Response:
+        """Act out a fault without a Bot API answer: a broken 200, or a dropped connection."""
+        if fault.body is not None:
+            return web.Response(text=fault.body, content_type=fault.content_type)
+        if fault.stall:
+            with contextlib.suppress(TimeoutError):  # stop() must not wait for the stall
+                await asyncio.wait_for(self._stopping.wait(), fault.stall)
+        return _drop_connection(request)
 
     def _take_rate(self, chat: Chat, count: int = 1) -> None:
         denied = self._limiter.acquire(chat.id, chat.type == "private", count)
@@ -914,6 +1035,7 @@ class FakeTelegram:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            self._check_network()
             self._updates = [u for u in self._updates if _update_type(u) in self._allowed_updates]
             if self._updates or self._closing or loop.time() >= deadline:
                 return self._updates[:limit]
@@ -1423,6 +1545,13 @@ async def _read_params(request: web.Request) -> Params:
         else:
             raw.update(await request.post())
     return Params(raw, uploads)
+
+
+def _drop_connection(request: web.Request) -> web.Response:
+    """Close the connection unanswered; the client sees the server disconnect."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response()  # goes nowhere: the connection is gone
 
 
 def _error_response(error: ApiError) -> web.Response:
