@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import WHERE_TO_SET, Settings, describe
 from bot.logs import setup_logging
 from services.programmes import (
     ProgrammeError,
@@ -54,16 +55,36 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        for problem in error.errors():
-            field = ".".join(str(part) for part in problem["loc"]).upper()
-            print(f"{field}: {problem['msg']} (set it in .env, see .env.example)", file=sys.stderr)
+        for line in describe(error):
+            print(line, file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
+
+
+def _sqlite_folder_problem(settings: Settings) -> str | None:
+    """Create the SQLite file's folder as the engine would; a failure is one line, not a traceback.
+
+    `os.access` comes after `mkdir`: an existing folder may still be one the bot cannot write to.
+    """
+    folder = settings.sqlite_folder
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror
+    else:
+        if os.access(folder, os.W_OK | os.X_OK):
+            return None
+        reason = "no permission to write there"
+    return (
+        f"DATABASE_URL: cannot create or write the folder {folder.absolute()} for the SQLite file"
+        f" ({reason}); choose a folder the bot can write to {WHERE_TO_SET}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = _settings()
-    setup_logging(settings.log_level)
     command = args.command or "run"
     if command == "programmes":
         return _programmes(args)
@@ -75,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     except ProgrammeError as error:
         print(f"PROGRAMME={','.join(settings.programme)}: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    problem = _sqlite_folder_problem(settings)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(settings.log_level)
     # Imported only now, so that a configuration error is reported before the heavy imports.
     from bot import cli
 

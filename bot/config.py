@@ -1,16 +1,50 @@
-"""Settings from the environment and `.env` (pydantic-settings)."""
+"""Settings from the environment and `.env` (pydantic-settings).
+
+Every rule about what a setting may hold lives here, so that a wrong `.env` is reported at
+start-up as one line per setting (`describe`), not as a traceback from aiogram or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from annotated_types import Ge, Le
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import sqlite_folder
+
+WHERE_TO_SET = "(set it in .env, see .env.example)"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+ASYNC_DRIVERS = frozenset({("sqlite", "aiosqlite"), ("postgresql", "asyncpg")})
+"""(backend, driver) pairs the bot runs on: it uses SQLAlchemy's asyncio engine only."""
+DATABASE_URL_FORMS = (
+    "sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host/db"
+)
 
 
 class MissingTokenError(RuntimeError):
     """BOT_TOKEN is needed for anything that talks to Telegram."""
+
+
+def looks_like_token(token: str) -> bool:
+    """aiogram's rule (`aiogram.utils.token.validate_token`) without importing aiogram (seconds).
+
+    `<digits>:<anything>` with no whitespace anywhere: what `Bot()` accepts, no more, no less.
+    """
+    bot_id, colon, rest = token.partition(":")
+    return bool(colon and rest) and bot_id.isdigit() and not any(c.isspace() for c in token)
+
+
+def _problem(sentence: str) -> PydanticCustomError:
+    """An error pydantic reports as given, without the "Value error, " of a ValueError."""
+    return PydanticCustomError("setting", sentence)
 
 
 class Settings(BaseSettings):
@@ -38,9 +72,16 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(
-                int(part) for part in value.replace(";", ",").split(",") if part.strip()
-            )
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            ids: set[int] = set()
+            for part in filter(None, parts):
+                try:
+                    ids.add(int(part))
+                except ValueError:
+                    raise _problem(
+                        f"{part!r} is not a Telegram user id; use whole numbers separated by commas"
+                    ) from None
+            return frozenset(ids)
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -52,20 +93,106 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("bot_api_base_url", "staff_chat_id", "public_channel_id", mode="before")
+    @field_validator(
+        "bot_token", "bot_api_base_url", "staff_chat_id", "public_channel_id", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
+        """`cp .env.example .env` leaves these empty: empty means not set, not an empty value."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """Checked here, or aiogram raises TokenValidationError with a traceback at start-up."""
+        if value is not None and not looks_like_token(value.get_secret_value()):
+            raise _problem(
+                "does not look like a token from @BotFather (digits, a colon, then letters"
+                " and digits, no spaces); copy it again from @BotFather"
+            )
+        return value
+
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            address = urlsplit(value)
+            if address.scheme not in ("http", "https") or not address.netloc:
+                raise _problem(
+                    "must be the address of a Bot API server such as http://localhost:8081,"
+                    " or empty for api.telegram.org"
+                )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database(cls, value: str) -> str:
+        """Only the URL's driver is named in the error: the URL may hold a password."""
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise _problem(f"not a database URL; use {DATABASE_URL_FORMS}") from None
+        if (url.get_backend_name(), url.get_driver_name()) not in ASYNC_DRIVERS:
+            raise _problem(
+                f"{url.drivername}:// is not a driver the bot can use; use {DATABASE_URL_FORMS}"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _problem(
+                f"{value!r} is not a known time zone; use an IANA name such as Europe/Moscow"
+            ) from None
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise _problem(f"{value!r} is not a logging level; use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def sqlite_folder(self) -> Path | None:
+        """The folder of the SQLite file; None for PostgreSQL and an in-memory database."""
+        return sqlite_folder(self.database_url)
+
+
+def describe(error: ValidationError) -> list[str]:
+    """One line per wrong setting, in words for whoever edits `.env`, not pydantic's.
+
+    The value given is never taken from pydantic's error: it may be the token or a password.
+    """
+    lines: list[str] = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0])
+        if problem["type"] in ("int_parsing", "greater_than_equal", "less_than_equal"):
+            text = _whole_number(field)
+        elif problem["type"] == "bool_parsing":
+            text = "must be true or false"
+        else:  # our validators' sentences, and pydantic's own for anything unforeseen
+            text = problem["msg"]
+        lines.append(f"{field.upper()}: {text} {WHERE_TO_SET}")
+    return lines
+
+
+def _whole_number(field: str) -> str:
+    """'must be a whole number from 8 to 20', with the bounds the field declares."""
+    rules = Settings.model_fields[field].metadata
+    low = next((rule.ge for rule in rules if isinstance(rule, Ge)), None)
+    high = next((rule.le for rule in rules if isinstance(rule, Le)), None)
+    if low is not None and high is not None:
+        return f"must be a whole number from {low} to {high}"
+    if low is not None:
+        return f"must be a whole number, {low} or more"
+    return "must be a whole number"

@@ -23,15 +23,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def ensure_sqlite_dir(url: str) -> None:
+def sqlite_folder(url: str) -> Path | None:
+    """The folder of the SQLite file; None for PostgreSQL and an in-memory database."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).parent
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    folder = sqlite_folder(url)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
+"""Connections kept, and opened beyond them at a peak (SQLAlchemy's defaults are 5 and 10)."""
 
 
 def create_engine(url: str) -> AsyncEngine:
     ensure_sqlite_dir(url)
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
