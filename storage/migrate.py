@@ -13,7 +13,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", database_url)
+    # The ini-style config interpolates "%": an escaped URL (a password, a socket path) needs "%%".
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 

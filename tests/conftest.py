@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from storage import migrate
+from tests import postgres
 from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.harness import (
     ADMIN_ID,
@@ -28,10 +31,81 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> str:
-    path = tmp_path / "coordbot.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite+aiosqlite:///{path}"
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    with migrated_database("sqlite", request) as url:
+        yield url
+
+
+Backend = Literal["sqlite", "postgresql"]
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+"""Parameters of a fixture that runs its tests on each database the bot supports."""
+
+
+@contextlib.contextmanager
+def migrated_database(backend: Backend, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh database of `backend` at the head revision, removed after.
+
+    A copy of a template migrated once per session. The fixtures it needs are asked for
+    here, so a session that never asks for PostgreSQL never starts it.
+    """
+    if backend == "sqlite":
+        path = request.getfixturevalue("tmp_path") / "coordbot.db"
+        shutil.copy(request.getfixturevalue("migrated_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    server: postgres.PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database(template=request.getfixturevalue("migrated_postgres_template")) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh migrated database, on SQLite and then on PostgreSQL."""
+    with migrated_database(request.param, request) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (`postgresql+asyncpg://...`)."""
+    with migrated_database("postgresql", request) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: postgres.PostgresServer) -> Iterator[str]:
+    """A fresh empty PostgreSQL database (`postgresql+asyncpg://...`), dropped after the test."""
+    with postgres_server.database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    """PostgreSQL for the session: COORDBOT_TEST_POSTGRES_URL's server or a throwaway cluster.
+
+    Without either the tests that use it are skipped, or fail when COORDBOT_REQUIRE_POSTGRES=1.
+    """
+    if reason := postgres.missing():
+        if postgres.required():
+            pytest.fail(f"{reason}; {postgres.REQUIRE_VARIABLE}=1 requires it", pytrace=False)
+        pytest.skip(reason)
+    with postgres.server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: postgres.PostgresServer) -> Iterator[str]:
+    """A database migrated once, which `migrated_database` copies (by name)."""
+    name = postgres_server.create_database()
+    try:
+        migrate.upgrade(postgres_server.url(name))
+        yield name
+    finally:
+        postgres_server.drop_database(name)
 
 
 @pytest.fixture
