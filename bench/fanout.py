@@ -22,8 +22,12 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from aiogram import Bot
+
 from bot.config import Settings
-from bot.delivery import Outgoing, Sender, create_sender_bot
+from bot.delivery import LEASE, Sender, create_sender_bot
+from bot.leases import Leases
+from handlers.outgoing import Delivered
 from services import outbox
 from services.outbox import Planned
 from storage import migrate
@@ -77,11 +81,9 @@ async def child(args: argparse.Namespace) -> None:
         database_url=args.database_url,
     )
     bot = create_sender_bot(settings)
-
-    async def render(reminder: Reminder, language: str) -> Outgoing:
-        return Outgoing(f"Напоминание {reminder.key}: срок отчёта завтра")
-
-    sender = Sender(bot, uow_factory, render, args.owner, lambda: datetime.now(UTC))
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    sender = Sender(bot, uow_factory, _Text(), args.owner, clock)
+    leases = Leases(uow_factory, args.owner, clock, ttl=timedelta(seconds=args.lease_ttl))
     stop = asyncio.Event()
 
     async def stop_when_done() -> None:
@@ -94,17 +96,25 @@ async def child(args: argparse.Namespace) -> None:
                 return
 
     watcher = asyncio.create_task(stop_when_done())
+    keeper = asyncio.create_task(leases.keep([LEASE], stop))
     try:
-        await sender.run(
-            stop,
-            interval=0.2,
-            lease_ttl=timedelta(seconds=args.lease_ttl),
-            stale_after=timedelta(seconds=args.stale_after),
-        )
+        await sender.run(stop, 0.2, leases, stale_after=timedelta(seconds=args.stale_after))
     finally:
         watcher.cancel()
+        await keeper
         await bot.session.close()
         await engine.dispose()
+
+
+class _Text:
+    """Every row as one short text: the sender's pace, not rendering, is measured."""
+
+    async def deliver(self, bot: Bot, row: Reminder, language: str) -> Delivered | None:
+        sent = await bot.send_message(row.chat_id, f"Напоминание {row.key}: срок отчёта завтра")
+        return Delivered(sent.message_id)
+
+    async def undelivered(self, row: Reminder, now: datetime) -> list[Planned]:
+        return []
 
 
 # ------------------------------------------------------------------ the parent

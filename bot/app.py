@@ -6,61 +6,47 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import handlers
-from bot.config import MissingTokenError, Settings
+from bot.config import Settings
+from bot.delivery import Limits, Sender
+from bot.leases import Holder, Leases, owner_name
 from bot.middlewares import (
+    AnswerCallbacks,
     ContextMiddleware,
     HandlerNameMiddleware,
+    LeaveQuestion,
     LocaleMiddleware,
     UpdateLogMiddleware,
+    UpdateScope,
 )
 from bot.staff import StaffDirectory
+from bot.telegram import UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware
 from handlers.errors import on_error
+from handlers.menu import menu_labels
+from handlers.outgoing import Outgoing
+from handlers.reminder_texts import make_renderer
 from services import languages, people
 from services.clock import Clock, SystemClock
+from services.messages import Destinations
 from services.programmes import Programmes
-from storage.db import create_engine, create_session_factory
+from storage.db import POOL_OVERFLOW, POOL_SIZE, create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "coordbot"
+UPDATES_AT_ONCE = POOL_SIZE + POOL_OVERFLOW - 6
+"""Updates holding a database session at once: the pool keeps connections for the sender,
+the planner, the leases and a blocked person's mark, so no crowd makes anyone wait for one."""
 
 
 def create_i18n() -> I18n:
     return I18n(path=LOCALES, default_locale=languages.DEFAULT, domain=DOMAIN)
-
-
-def create_bot(settings: Settings, retry: RetryMiddleware) -> Bot:
-    bot = create_bare_bot(settings)
-    bot.session.middleware(retry)
-    return bot
-
-
-def create_bare_bot(settings: Settings) -> Bot:
-    """A bot on the configured Bot API server, with no request middleware."""
-    if settings.bot_token is None:
-        raise MissingTokenError
-    api = (
-        TelegramAPIServer.from_base(settings.bot_api_base_url, is_local=settings.bot_api_local)
-        if settings.bot_api_base_url
-        else None
-    )
-    session = AiohttpSession(api=api) if api else AiohttpSession()
-    return Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
-    )
 
 
 @dataclass
@@ -74,44 +60,95 @@ class App:
     staff: StaffDirectory
     programmes: Programmes
     clock: Clock
+    sender: Sender
+    """Delivers the outbox: cards, notices, publications and reminders."""
+    leases: Leases
 
     async def close(self) -> None:
         await self.bot.session.close()
+        await self.sender.bot.session.close()
         await self.engine.dispose()
 
 
-def create_app(settings: Settings, programmes: Programmes, clock: Clock | None = None) -> App:
+def create_app(
+    settings: Settings,
+    programmes: Programmes,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    holder: Holder = Holder.BOT,
+) -> App:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     uow_factory = UnitOfWorkFactory(session_factory)
+    clock = clock or SystemClock()
 
     async def mark_unreachable(telegram_id: int) -> None:
         async with uow_factory() as uow:
             await people.mark_unreachable(uow, telegram_id)
 
-    bot = create_bot(settings, RetryMiddleware(on_blocked=mark_unreachable))
+    ui = UiCalls()
+    bot = create_bare_bot(settings)
+    bot.session.middleware(ui)
+    bot.session.middleware(RetryMiddleware(on_blocked=mark_unreachable))
     staff = StaffDirectory(
         bot, settings.staff_chat_id, settings.admin_ids, settings.staff_cache_seconds
     )
     i18n = create_i18n()
-    clock = clock or SystemClock()
+    owner = owner_name(holder)
+    sender_bot = create_bare_bot(settings)  # the sender decides about waits: no retries
+    sender_bot.session.middleware(UiCalls())
+    outgoing = Outgoing(
+        uow_factory,
+        i18n,
+        programmes,
+        settings.zone,
+        settings.staff_chat_id,
+        make_renderer(i18n, settings.zone),
+    )
+    sender = Sender(sender_bot, uow_factory, outgoing, owner, clock.now, limits)
+    storage = DatabaseStorage(session_factory)
     dispatcher = Dispatcher(
-        storage=DatabaseStorage(session_factory),
+        storage=storage,
         events_isolation=SimpleEventIsolation(),
         settings=settings,
         programmes=programmes,
         clock=clock,
         staff=staff,
         staff_chat_id=settings.staff_chat_id,
+        destinations=Destinations(
+            settings.staff_chat_id, settings.public_channel_id, settings.admin_ids
+        ),
         invite_ttl_days=settings.invite_ttl_days,
         zone=settings.zone,
         uow_factory=uow_factory,
+        i18n=i18n,
     )
+    # The dialog state is read inside the update's own database session: that scope takes
+    # the place of aiogram's FSM middleware (and keeps its per-person lock).
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
-    dispatcher.update.outer_middleware(ContextMiddleware(uow_factory, staff))
+    dispatcher.update.outer_middleware(
+        UpdateScope(dispatcher.fsm, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick)
+    )
+    dispatcher.update.outer_middleware(ContextMiddleware(staff))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.message.outer_middleware(LeaveQuestion(menu_labels(i18n)))
+    dispatcher.callback_query.outer_middleware(AnswerCallbacks(ui))
     for observer in dispatcher.observers.values():
         observer.middleware(HandlerNameMiddleware())
     dispatcher.errors.register(on_error)
     dispatcher.include_router(handlers.setup(settings.staff_chat_id))
-    return App(settings, engine, uow_factory, bot, dispatcher, i18n, staff, programmes, clock)
+    leases = Leases(uow_factory, owner, clock.now)
+    return App(
+        settings,
+        engine,
+        uow_factory,
+        bot,
+        dispatcher,
+        i18n,
+        staff,
+        programmes,
+        clock,
+        sender,
+        leases,
+    )

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -14,11 +13,12 @@ from aiogram.utils.i18n import I18n
 from bot.app import App, create_app, create_i18n
 from bot.config import Settings
 from bot.delivery import LEASE as SENDER_LEASE
+from bot.leases import Holder, describe
 from bot.runner import run
 from bot.scheduler import PLANNER_LEASE, Reminders
 from handlers.reminder_texts import make_renderer
 from handlers.render import render_plain
-from services import invitations, languages, outbox, reminders, schools_import
+from services import invitations, languages, reminders, schools_import
 from services.clock import SystemClock
 from services.outbox import Planned
 from services.programmes import Programmes
@@ -108,7 +108,7 @@ def _lookup_failure(needle: str, found: Lookup) -> str:
 
 
 async def reminders_now(settings: Settings, programmes: Programmes, send: bool) -> int:
-    app = create_app(settings, programmes)
+    app = create_app(settings, programmes, holder=Holder.COMMAND)
     try:
         return await report_reminders(app, send)
     finally:
@@ -119,48 +119,42 @@ async def report_reminders(app: App, send: bool) -> int:
     """`--due` lists what is due and the text it will carry; `--send` plans and sends it.
 
     Sending takes the planner's and the sender's leases, so it refuses while a running bot
-    holds them (the bot sends on its own), and gives them back when done.
+    (or another command) holds them, and gives them back when done.
     """
     scheduled = Reminders(app)
-    try:
-        if send:
-            return await _send_now(app, scheduled)
-        render = make_renderer(app.i18n, app.settings.zone)
-        async with app.uow_factory() as uow:
-            items = await reminders.due_now(
-                uow, app.programmes, scheduled.moment(), app.settings.staff_chat_id
-            )
-        for item in items:
-            text, _ = await render(_as_row(item), languages.DEFAULT)
-            when = item.due_at.astimezone(app.settings.zone).strftime("%d.%m.%Y %H:%M")
-            first_line = text.splitlines()[0] if text else ""
-            print(f"{when}\t{item.rule}\t{item.chat_id}\t{item.subject}\t{first_line}")
-        print(f"{len(items)} due now")
-        return 0
-    finally:
-        await scheduled.close()
+    if send:
+        return await _send_now(app, scheduled)
+    render = make_renderer(app.i18n, app.settings.zone)
+    async with app.uow_factory() as uow:
+        items = await reminders.due_now(
+            uow, app.programmes, scheduled.moment(), app.settings.staff_chat_id
+        )
+    for item in items:
+        text, _ = await render(_as_row(item), languages.DEFAULT)
+        when = item.due_at.astimezone(app.settings.zone).strftime("%d.%m.%Y %H:%M")
+        first_line = text.splitlines()[0] if text else ""
+        print(f"{when}\t{item.rule}\t{item.chat_id}\t{item.subject}\t{first_line}")
+    print(f"{len(items)} due now")
+    return 0
 
 
 async def _send_now(app: App, scheduled: Reminders) -> int:
-    now = app.clock.now()
-    async with app.uow_factory() as uow:
-        if not await outbox.acquire_lease(
-            uow, SENDER_LEASE, scheduled.owner, now, timedelta(minutes=10)
-        ):
-            print("a running bot is sending reminders: it will send what is due itself")
-            return 1
+    held: list[str] = []
     try:
+        for name, doing in ((SENDER_LEASE, "sending"), (PLANNER_LEASE, "planning")):
+            if not await app.leases.take(name):
+                holder = await app.leases.holder(name)
+                who = describe(holder) if holder else "another process"
+                print(f"{who} is {doing} reminders: it sends what is due itself", file=sys.stderr)
+                return 1
+            held.append(name)
         planned = await scheduled.plan()
-        if planned is None:
-            print("a running bot is planning reminders: it will send what is due itself")
-            return 1
-        report = await scheduled.sender.drain()
+        assert planned is not None, "the planner lease is held"
+        report = await app.sender.drain()
         print(f"planned {planned.planned}, cancelled {planned.cancelled}; {report}")
         return 0
     finally:
-        async with app.uow_factory() as uow:
-            await outbox.release_lease(uow, SENDER_LEASE, scheduled.owner)
-            await outbox.release_lease(uow, PLANNER_LEASE, scheduled.owner)
+        await app.leases.release(held)
 
 
 def _as_row(item: Planned) -> Reminder:

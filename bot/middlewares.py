@@ -1,19 +1,28 @@
-"""Per-update injection (unit of work, person, roles, language) and the one-line update log."""
+"""Per-update scope (one database session, the dialog state, who is writing), the menu that
+always works, callbacks answered once, and the one-line update log."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
+from datetime import datetime
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.types import TelegramObject, Update, User
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.staff import StaffDirectory
+from bot.telegram import UiCalls
+from handlers.dialogs import expired
 from services import languages, tutors
 from services.roles import roles_of
+from storage.fsm import DatabaseStorage
 from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 
@@ -21,60 +30,191 @@ log = logging.getLogger("coordbot.updates")
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
+ANSWER_WITHIN = 2.0
+"""Seconds after which a button press still unanswered gets an empty answer (the spinner
+stops); a handler answers first, before slow work, so this is for the unforeseen."""
+LEAVING_COMMANDS = frozenset({"/start", "/settings"})
+"""Commands of the private chat that leave a pending question to do what they say. The
+others deal with it themselves (/cancel, /help, /language), and an unknown one is answered
+with the question asked again."""
+
+
+class UpdateScope(BaseMiddleware):
+    """One database session per update, shared by the handler and the dialog state.
+
+    It is opened after the person's lock (their updates are handled one at a time, and the
+    ones waiting hold no connection) and at most `limit` at once, below the pool's size, so
+    no crowd can exhaust the pool: the rest wait their turn here. The dialog state is read
+    once and written with the update's commit; a question left past its `expires_at` is
+    closed before the update is handled.
+    """
+
+    def __init__(
+        self,
+        fsm: FSMContextMiddleware,
+        uow_factory: UnitOfWorkFactory,
+        storage: DatabaseStorage,
+        limit: int,
+        clock: Callable[[], datetime],
+        kick: asyncio.Event,
+    ) -> None:
+        self._fsm = fsm
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._slots = asyncio.Semaphore(limit)
+        self._clock = clock
+        self._kick = kick
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot = data["bot"]
+        context = self._fsm.resolve_event_context(bot, data)
+        data["fsm_storage"] = self._fsm.storage
+        lock: AbstractAsyncContextManager[None] = (
+            self._fsm.events_isolation.lock(key=context.key) if context else nullcontext()
+        )
+        async with lock, self._slots, self._uow_factory() as uow, self._storage.bound(uow):
+            data["uow"] = uow
+            if context is not None:
+                data["state"] = context
+                data["raw_state"] = await self._current_state(context)
+            result = await handler(event, data)
+            await uow.finish()
+        if uow.outbox_written:
+            self._kick.set()
+        return result
+
+    async def _current_state(self, context: FSMContext) -> str | None:
+        state = await context.get_state()
+        if state is not None and expired(await context.get_data(), self._clock()):
+            log.info("a question left unanswered expired: %s", state)
+            await context.clear()
+            return None
+        return state
+
 
 class ContextMiddleware(BaseMiddleware):
-    """Opens a unit of work for the update and tells handlers who is writing."""
+    """Tells handlers who is writing: the person, their roles and language."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, staff: StaffDirectory) -> None:
-        self._uow_factory = uow_factory
+    def __init__(self, staff: StaffDirectory) -> None:
         self._staff = staff
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        async with self._uow_factory() as uow:
-            data["uow"] = uow
-            person = None
-            language = languages.DEFAULT
-            if user is not None and not user.is_bot:
-                language = await languages.observe(uow, user.id, user.language_code)
-                person = await uow.people.by_telegram_id(user.id)
-                if person is not None and person.unreachable:
-                    person.unreachable = False  # they wrote to us: reachable again
-                    await uow.commit()
-            is_staff = user is not None and await self._staff.is_staff(user.id)
-            is_admin = user is not None and self._staff.is_admin(user.id)
-            districts = await uow.people.districts_of(person.id) if person else ()
-            coordinated = [
-                m.school_id
-                for m in (person.memberships if person else ())
-                if m.role is Role.COORDINATOR
-            ]
-            programmes = data.get("programmes")
-            appointing = (
-                await tutors.appointing(uow, programmes, coordinated)
-                if coordinated and programmes is not None
-                else tutors.Appointing()
-            )
-            data["person"] = person
-            data["roles"] = roles_of(
-                person,
-                staff=is_staff,
-                admin=is_admin,
-                districts=districts,
-                district_schools=await uow.people.schools_of_districts(districts)
-                if districts
-                else (),
-                appointing=appointing.school_ids,
-                mentor_title=appointing.mentor_title,
-            )
-            data["language"] = language
-            data["deps"] = data  # for code that asks a dialog's question again on its own
-            return await handler(event, data)
+        uow = data["uow"]
+        person = None
+        language = languages.DEFAULT
+        if user is not None and not user.is_bot:
+            language = await languages.observe(uow, user.id, user.language_code)
+            person = await uow.people.by_telegram_id(user.id)
+            if person is not None and person.unreachable:
+                person.unreachable = False  # they wrote to us: reachable again
+                await uow.commit()
+        is_staff = user is not None and await self._staff.is_staff(user.id)
+        is_admin = user is not None and self._staff.is_admin(user.id)
+        districts = await uow.people.districts_of(person.id) if person else ()
+        coordinated = [
+            m.school_id
+            for m in (person.memberships if person else ())
+            if m.role is Role.COORDINATOR
+        ]
+        programmes = data.get("programmes")
+        appointing = (
+            await tutors.appointing(uow, programmes, coordinated)
+            if coordinated and programmes is not None
+            else tutors.Appointing()
+        )
+        data["person"] = person
+        data["roles"] = roles_of(
+            person,
+            staff=is_staff,
+            admin=is_admin,
+            districts=districts,
+            district_schools=await uow.people.schools_of_districts(districts) if districts else (),
+            appointing=appointing.school_ids,
+            mentor_title=appointing.mentor_title,
+        )
+        data["language"] = language
+        data["deps"] = data  # for code that asks a dialog's question again on its own
+        return await handler(event, data)
 
 
 class LocaleMiddleware(I18nMiddleware):
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         return str(data.get("language") or self.i18n.default_locale)
+
+
+class LeaveQuestion(BaseMiddleware):
+    """A menu button or a command is never taken as the answer to a pending question.
+
+    On a message, before the filters: in a private chat with a question pending, the menu's
+    buttons (in any language) and the commands that open something else leave it, and the
+    update goes on as if none was pending. What was answered so far is kept: drafts are
+    saved as they are filled in.
+    """
+
+    def __init__(self, labels: frozenset[str]) -> None:
+        self._labels = labels
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if (
+            isinstance(event, Message)
+            and state is not None
+            and data.get("raw_state") is not None
+            and event.chat.type == "private"
+            and self._leaves(event.text)
+        ):
+            log.info("left the question %s for %r", data["raw_state"], _command_of(event.text))
+            await state.clear()
+            data["raw_state"] = None
+        return await handler(event, data)
+
+    def _leaves(self, text: str | None) -> bool:
+        if not text:
+            return False
+        if text.startswith("/"):
+            return _command_of(text) in LEAVING_COMMANDS
+        return text in self._labels
+
+
+def _command_of(text: str | None) -> str:
+    """`/start@coord_bot payload` -> `/start`."""
+    return (text or "").split(maxsplit=1)[0].split("@", 1)[0].lower() if text else ""
+
+
+class AnswerCallbacks(BaseMiddleware):
+    """Every button press is answered exactly once: by its handler, else here.
+
+    Runs around the callback handlers: if a handler has not answered within
+    `ANSWER_WITHIN` seconds, an empty answer stops the client's spinner; after the handler,
+    an unanswered press gets an empty answer (after a failure, the error handler's). `UiCalls`
+    drops second answers, so a handler's late answer is harmless.
+    """
+
+    def __init__(self, calls: UiCalls, within: float = ANSWER_WITHIN) -> None:
+        self._calls = calls
+        self._within = within
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        watchdog = asyncio.get_running_loop().call_later(
+            self._within, lambda: asyncio.ensure_future(self._answer(event))
+        )
+        try:
+            result = await handler(event, data)
+        finally:
+            watchdog.cancel()  # on a failure the error handler answers, saying so
+        await self._answer(event)
+        return result
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        if self._calls.answered(query.id):
+            return
+        try:
+            await query.answer()
+        except Exception:  # an answer is a courtesy: a failure must not fail the update
+            log.warning("could not answer callback %s", query.id, exc_info=True)
 
 
 class UpdateLogMiddleware(BaseMiddleware):

@@ -9,43 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
-from bot.delivery import Outgoing, Sender, create_sender_bot
-from handlers.reminder_texts import make_renderer
-from services import outbox, reminders
+from bot.delivery import LEASE as SENDER_LEASE
+from services import reminders
 from services.reminders import Moment, PassReport
-from storage.models import Reminder
 
 log = logging.getLogger(__name__)
 
 PLAN_EVERY = timedelta(minutes=5)
 PLANNER_LEASE = "planner"
 SEND_EVERY_SECONDS = 10.0
-
-
-def owner_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+"""The sender looks at the outbox this often; a new card or notice wakes it at once."""
 
 
 class Reminders:
-    def __init__(self, app: App, owner: str | None = None) -> None:
+    def __init__(self, app: App) -> None:
         self._app = app
-        self.owner = owner or owner_name()
-        renderer = make_renderer(app.i18n, app.settings.zone)
-
-        async def render(reminder: Reminder, language: str) -> Outgoing:
-            text, markup = await renderer(reminder, language)
-            return Outgoing(text, markup)
-
-        self._sender_bot = create_sender_bot(app.settings)
-        self.sender = Sender(self._sender_bot, app.uow_factory, render, self.owner, app.clock.now)
 
     def moment(self) -> Moment:
         return Moment(
@@ -53,27 +37,34 @@ class Reminders:
         )
 
     async def plan(self) -> PassReport | None:
-        """One planner pass, if this process holds the planner lease."""
+        """One planner pass, if this process holds (or can take) the planner lease."""
         app = self._app
+        if not await app.leases.take(PLANNER_LEASE):
+            return None
         async with app.uow_factory() as uow:
-            lease_ttl = PLAN_EVERY * 2
-            if not await outbox.acquire_lease(
-                uow, PLANNER_LEASE, self.owner, app.clock.now(), lease_ttl
-            ):
-                return None
             report = await reminders.plan_pass(
                 uow, app.programmes, self.moment(), app.settings.staff_chat_id
             )
         if report.planned or report.cancelled:
             log.info("planner: %s", report)
+            app.sender.kick.set()
         return report
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Plan every few minutes (and at once), send continuously, until `stop`."""
-        scheduler = AsyncIOScheduler(timezone=self._app.settings.zone)
+        """Plan every few minutes (and at once), send continuously, until `stop`.
+
+        The planner's and the sender's leases are held all along, renewed by a heartbeat
+        and given back on the way out, so a command run right after the bot stops finds
+        them free, and a bot started after a crash takes over within a minute.
+        """
+        app = self._app
+        for name in (PLANNER_LEASE, SENDER_LEASE):
+            await app.leases.take(name)
+        keeper = asyncio.create_task(app.leases.keep([PLANNER_LEASE, SENDER_LEASE], stop))
+        scheduler = AsyncIOScheduler(timezone=app.settings.zone)
         scheduler.add_job(
             self.plan,
-            IntervalTrigger(seconds=PLAN_EVERY.total_seconds(), timezone=self._app.settings.zone),
+            IntervalTrigger(seconds=PLAN_EVERY.total_seconds(), timezone=app.settings.zone),
             id="planner",
             # A pass late by minutes (a busy loop, a suspended machine) still runs once,
             # not never (APScheduler's default grace is 1 s) and not several times.
@@ -85,10 +76,8 @@ class Reminders:
         scheduler.start()
         try:
             await self.plan()
-            await self.sender.run(stop, SEND_EVERY_SECONDS)
+            await app.sender.run(stop, SEND_EVERY_SECONDS, app.leases)
         finally:
             scheduler.shutdown(wait=False)
-            await self._sender_bot.session.close()
-
-    async def close(self) -> None:
-        await self._sender_bot.session.close()
+            stop.set()
+            await keeper

@@ -1,4 +1,5 @@
-"""Retries around every Bot API call: 429 waits retry_after, 5xx and timeouts back off.
+"""Retries around every Bot API call: 429 waits retry_after; 5xx, timeouts, a dropped
+connection and an answer that cannot be read back off.
 
 A 403 from a private chat means the person blocked the bot: it is reported once to
 `on_blocked` (which marks them unreachable) and not retried.
@@ -17,6 +18,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -60,7 +62,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                     raise
                 log.warning("%s: 429, waiting %s s (attempt %d)", name, error.retry_after, attempt)
                 await self._sleep(error.retry_after)
-            except (TelegramServerError, TelegramNetworkError) as error:
+            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
                 if attempt == self._attempts:
                     raise
                 delay = self._backoff * 2 ** (attempt - 1)

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.staff import StaffDirectory
 from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
 from handlers.errors import explain_invalid
 from handlers.menu import BUTTON_REQUEST_ACCESS, CDAccessStart, menu_keyboard, show_menu
 from handlers.onboarding import CDConsent, consent_keyboard
 from handlers.render import render, render_plain
-from services import access_requests, languages, validation
+from services import access_requests, validation
 from services.access_requests import Outcome, RequestDraft
 from services.clock import Clock
-from services.roles import Roles, roles_of
-from storage.models import AccessRequest
+from services.messages import Destinations
+from services.roles import Roles
 from storage.uow import UnitOfWork
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 6
 
@@ -254,9 +248,7 @@ async def on_contact(
     state: FSMContext,
     uow: UnitOfWork,
     clock: Clock,
-    bot: Bot,
-    staff: StaffDirectory,
-    zone: ZoneInfo,
+    destinations: Destinations,
     deps: Deps,
 ) -> None:
     contact = await take_text(message, state, deps, validation.contact, _("контакт"))
@@ -272,37 +264,15 @@ async def on_contact(
         contact=contact,
         consent_at=datetime.fromisoformat(data["consent_at"]),
     )
-    request = await access_requests.submit(uow, draft, clock.now())
     await state.clear()
+    await access_requests.submit(uow, draft, clock.now(), destinations)
     await message.answer(
         _("Запрос отправлен сотрудникам института. Когда они решат, я напишу здесь."),
         reply_markup=menu_keyboard(Roles()),
     )
-    await _post_card(bot, uow, staff, request, zone)
 
 
-async def _post_card(
-    bot: Bot, uow: UnitOfWork, staff: StaffDirectory, request: AccessRequest, zone: ZoneInfo
-) -> None:
-    school = await uow.schools.get(request.school_id) if request.school_id else None
-    text = render("access_card.html.j2", request=request, school=school, zone=zone)
-    markup = _decision_keyboard(request.id)
-    targets = [staff.chat_id] if staff.chat_id is not None else sorted(staff.admin_ids)
-    for chat_id in targets:
-        try:
-            sent = await bot.send_message(chat_id, text, reply_markup=markup)
-        except TelegramAPIError:
-            log.exception("could not post access request %s to chat %s", request.id, chat_id)
-            continue
-        if chat_id == staff.chat_id:
-            await access_requests.attach_card(uow, request.id, sent.message_id)
-    if not targets:
-        log.warning(
-            "access request %s: no STAFF_CHAT_ID and no ADMIN_IDS to send it to", request.id
-        )
-
-
-def _decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
+def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -325,9 +295,6 @@ async def on_decision(
     roles: Roles,
     uow: UnitOfWork,
     clock: Clock,
-    bot: Bot,
-    i18n: I18n,
-    staff: StaffDirectory,
     zone: ZoneInfo,
 ) -> None:
     if not roles.staff:
@@ -335,6 +302,11 @@ async def on_decision(
             _("Решать запросы доступа могут только сотрудники института."), show_alert=True
         )
         return
+    card = (
+        (query.message.chat.id, query.message.message_id)
+        if isinstance(query.message, Message)
+        else None
+    )
     decision = await access_requests.decide(
         uow,
         callback_data.request_id,
@@ -342,6 +314,7 @@ async def on_decision(
         query.from_user.id,
         query.from_user.full_name,
         clock.now(),
+        card,
     )
     request = decision.request
     if decision.outcome is Outcome.NOT_FOUND or request is None:
@@ -353,30 +326,6 @@ async def on_decision(
         )
         return
     await query.answer(_("Готово."))
-    school = await uow.schools.get(request.school_id) if request.school_id else None
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            render("access_card.html.j2", request=request, school=school, zone=zone),
-            reply_markup=None,
-        )
-    await _tell_applicant(bot, uow, i18n, request)
-
-
-async def _tell_applicant(bot: Bot, uow: UnitOfWork, i18n: I18n, request: AccessRequest) -> None:
-    language = await languages.of(uow, request.telegram_id)
-    person = await uow.people.by_telegram_id(request.telegram_id)
-    roles = roles_of(person, staff=False, admin=False)
-    with i18n.use_locale(language):
-        text = render("access_outcome.html.j2", request=request)
-        try:
-            await bot.send_message(request.telegram_id, text, reply_markup=menu_keyboard(roles))
-        except TelegramAPIError as error:
-            log.warning(
-                "could not tell %s about access request %s: %s",
-                request.telegram_id,
-                request.id,
-                error,
-            )
 
 
 def setup() -> Router:

@@ -7,6 +7,7 @@ text was asked, a command mid-form) and a resumed dialog can put the same questi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -18,6 +19,9 @@ from aiogram.utils.i18n import gettext as _
 from handlers.errors import explain_invalid
 from services.validation import InvalidInputError
 
+EXPIRES_AT = "expires_at"
+"""Dialog data key: when a question that nobody asked for (a reminder's) stops waiting."""
+
 Deps = Mapping[str, Any]
 """What aiogram injected into the handler (unit of work, programme, clock...), passed along."""
 Ask = Callable[[Message, FSMContext, Deps], Awaitable[None]]
@@ -28,6 +32,17 @@ _PREVIOUS: dict[str, State] = {}
 
 class CDNav(CallbackData, prefix="nav"):
     action: str  # "cancel" | "back"
+
+
+def expired(data: Mapping[str, Any], now: datetime) -> bool:
+    """Whether the question the dialog data belongs to has stopped waiting for an answer."""
+    until = data.get(EXPIRES_AT)
+    return isinstance(until, str) and datetime.fromisoformat(until) <= now
+
+
+def expiring(now: datetime, after: timedelta) -> dict[str, str]:
+    """Dialog data for a question that stops waiting `after` from `now`."""
+    return {EXPIRES_AT: (now + after).isoformat()}
 
 
 def question(state: State, back: State | None = None) -> Callable[[Ask], Ask]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiogram.types import ErrorEvent, Message
 from aiogram.utils.i18n import I18n
@@ -28,26 +29,33 @@ def explain_invalid(error: InvalidInputError, what: str) -> str:
     return _("Нужен номер телефона (например, +7 900 123-45-67) или адрес электронной почты.")
 
 
-async def on_error(event: ErrorEvent, i18n: I18n, language: str = DEFAULT) -> bool:
-    """Log with the update id and tell the person something went wrong; never re-raise."""
+async def on_error(event: ErrorEvent, **data: Any) -> bool:
+    """Log with the update id and tell the person something went wrong; never re-raise.
+
+    Takes whatever the dispatcher has: a failure may come before the middlewares that set
+    the person's language (or the database session) ran.
+    """
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-    # Errors are handled outside the locale middleware: set the person's language again.
-    with i18n.context(), i18n.use_locale(language):
-        await _apologise(event)
+    i18n: I18n | None = data.get("i18n")
+    language = str(data.get("language") or DEFAULT)
+    try:
+        if i18n is None:
+            await _apologise(event)
+        else:
+            with i18n.context(), i18n.use_locale(language):
+                await _apologise(event)
+    except Exception:
+        log.warning("could not tell the user about an error", exc_info=True)
     return True
 
 
 async def _apologise(event: ErrorEvent) -> None:
-    message = event.update.message or (
-        event.update.callback_query.message if event.update.callback_query else None
-    )
-    if event.update.callback_query is not None:
+    query = event.update.callback_query
+    message = event.update.message or (query.message if query else None)
+    if query is not None:
         try:
-            await event.update.callback_query.answer(_("Что-то пошло не так. Попробуйте ещё раз."))
-        except Exception:  # the query may be answered already or too old
+            await query.answer(_("Что-то пошло не так. Попробуйте ещё раз."))
+        except Exception:  # the query may be too old
             log.debug("could not answer callback after an error", exc_info=True)
     if isinstance(message, Message) and message.chat.type == "private":
-        try:
-            await message.answer(_("Что-то пошло не так. Попробуйте ещё раз или наберите /cancel."))
-        except Exception:
-            log.warning("could not tell the user about an error", exc_info=True)
+        await message.answer(_("Что-то пошло не так. Попробуйте ещё раз или наберите /cancel."))

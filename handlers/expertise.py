@@ -13,12 +13,10 @@ from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers.dialogs import Deps
 from handlers.render import render, render_plain
-from handlers.review_cards import refresh_card
 from services import expertise
 from services.expertise import MET, NOT_MET, Recorded
 from services.programmes import ExpertConclusion
@@ -118,9 +116,7 @@ async def start(query: CallbackQuery, submission_id: int, deps: Deps) -> None:
     await query.message.reply(text, reply_markup=markup)
 
 
-async def on_step(
-    query: CallbackQuery, callback_data: CDExpert, bot: Bot, i18n: I18n, deps: Deps
-) -> None:
+async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, deps: Deps) -> None:
     if not deps["roles"].staff:
         await query.answer(
             _("Действовать по заявкам могут только сотрудники института."), show_alert=True
@@ -155,7 +151,7 @@ async def on_step(
         if message is not None:
             await message.edit_text(text, reply_markup=markup)
     elif callback_data.act == "save":
-        await _save(query, callback_data, message, bot, i18n, deps)
+        await _save(query, callback_data, message, bot, deps)
     else:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
 
@@ -165,7 +161,6 @@ async def _save(
     callback_data: CDExpert,
     message: Message | None,
     bot: Bot,
-    i18n: I18n,
     deps: Deps,
 ) -> None:
     result = await expertise.record(
@@ -177,6 +172,7 @@ async def _save(
         query.from_user.id,
         query.from_user.full_name,
         deps["clock"].now(),
+        deps["staff_chat_id"],
     )
     if result.outcome is Recorded.INVALID:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
@@ -192,7 +188,6 @@ async def _save(
             render("expert_saved.html.j2", s=result.submission, c=given, zone=deps["zone"]),
             reply_markup=None,
         )
-    await refresh_card(bot, i18n, result.submission, deps)
 
 
 async def _drop_buttons(bot: Bot, message: Message | None) -> None:

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps, ask_again, question
+from handlers.dialogs import Deps, ask_again, nav_row, question
 from handlers.form_state import (
     CDForm,
     FormDialog,
@@ -20,7 +20,6 @@ from handlers.form_state import (
 )
 from handlers.menu import show_menu
 from handlers.render import render
-from handlers.review_cards import post_card
 from services import submissions, validation
 from services.deadlines import Verdict
 from services.fields import TEXT_MAX
@@ -128,6 +127,8 @@ async def _send(
     deps: Deps,
     late_reason: str | None,
 ) -> None:
+    if query is not None:
+        await query.answer()
     data = await state.get_data()
     result = await submissions.send(
         deps["uow"],
@@ -137,15 +138,14 @@ async def _send(
         deps["clock"].now(),
         deps["zone"],
         late_reason,
+        deps["staff_chat_id"],
     )
     if query is not None:
-        await query.answer()
         await message.edit_reply_markup(reply_markup=None)
     outcome = result.outcome
     if outcome is SendOutcome.SENT and result.submission is not None:
         await state.clear()
         await show_menu(message, deps["roles"], intro=sent_text(result.submission))
-        await post_card(deps["bot"], deps["i18n"], result.submission, deps)
     elif outcome is SendOutcome.INCOMPLETE:
         await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
         first = result.missing[0]
@@ -212,7 +212,9 @@ async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> No
     )
     await message.answer(
         render("late_reason.html.j2", timing=timing, verdict_late=timing.verdict is Verdict.LATE),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("◀️ Назад"), "back")]]),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[button(_("◀️ Назад"), "back"), *nav_row(back=False)]]
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import form_keys, form_network, form_texts
 from handlers.date_picker import CDCalendar, CDHour, as_markup, hours_keyboard, month_keyboard
-from handlers.dialogs import Deps, ask_again, question
+from handlers.dialogs import Deps, ask_again, nav_row, question
 from handlers.field_errors import explain
 from handlers.form_state import (
     CDForm,
@@ -334,7 +334,9 @@ async def ask_hour(message: Message, state: FSMContext, deps: Deps) -> None:
         _("Дата: {day}. Во сколько начало? Выберите или напишите время, например 10:30.").format(
             day=day.strftime("%d.%m.%Y")
         ),
-        reply_markup=as_markup([*hours_keyboard(), [button(_("◀️ Назад"), "hour_back")]]),
+        reply_markup=as_markup(
+            [*hours_keyboard(), [button(_("◀️ Назад"), "hour_back"), *nav_row(back=False)]]
+        ),
     )
 
 

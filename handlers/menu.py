@@ -38,6 +38,30 @@ BUTTON_INVITE_MENTOR = {
 """By what the programme calls a mentor (`roles.mentor_title`)."""
 
 
+MENU_BUTTONS = (
+    BUTTON_APPLICATION,
+    BUTTON_ANNOUNCEMENT,
+    BUTTON_REPORT,
+    BUTTON_PLAN,
+    BUTTON_MATERIALS,
+    BUTTON_MY_SUBMISSIONS,
+    BUTTON_PROFILE,
+    BUTTON_HELP,
+    BUTTON_REQUEST_ACCESS,
+    BUTTON_LANGUAGE,
+    *BUTTON_INVITE_MENTOR.values(),
+)
+
+
+def menu_labels(i18n: I18n) -> frozenset[str]:
+    """Every label of the menu's buttons, in every language: a press is never an answer."""
+    labels = set()
+    for language in i18n.available_locales:
+        with i18n.context(), i18n.use_locale(language):
+            labels.update(str(label) for label in MENU_BUTTONS)
+    return frozenset(labels)
+
+
 class CDAccessStart(CallbackData, prefix="acc"):
     pass
 

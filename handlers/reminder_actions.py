@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, question
+from handlers.dialogs import Deps, expiring, nav_keyboard, question
 from handlers.field_errors import explain
 from handlers.reminder_texts import CDAnnouncePlanned, CDHeld
 from handlers.submit import resume_at_first_gap
@@ -16,6 +18,8 @@ from services import submissions
 from services.fields import FieldError, FieldSpec, FieldType, parse_text, parse_url
 
 PARTICIPANTS = FieldSpec("participants", FieldType.NUMBER)
+QUESTION_WAITS = timedelta(days=3)
+"""Questions a reminder opened stop waiting after this: later text is not taken as an answer."""
 
 
 class EventOutcome(StatesGroup):
@@ -63,14 +67,19 @@ async def on_held(
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    await state.set_data({"outcome_sid": callback_data.sid})
+    await state.set_data(
+        {"outcome_sid": callback_data.sid, **expiring(deps["clock"].now(), QUESTION_WAITS)}
+    )
     await state.set_state(EventOutcome.participants)
     await ask_participants(message, state, deps)
 
 
 @question(EventOutcome.participants)
 async def ask_participants(message: Message, state: FSMContext, deps: Deps) -> None:
-    await message.answer(_("Сколько человек участвовало? Напишите число."))
+    await message.answer(
+        _("Сколько человек участвовало? Напишите число."),
+        reply_markup=nav_keyboard(back=False),
+    )
 
 
 async def on_participants(message: Message, state: FSMContext, deps: Deps) -> None:
@@ -78,9 +87,17 @@ async def on_participants(message: Message, state: FSMContext, deps: Deps) -> No
         count = parse_text(PARTICIPANTS, message.text or "", deps["clock"].now(), deps["zone"])
     except FieldError as error:
         await message.answer(explain(error, PARTICIPANTS))
+        await ask_participants(message, state, deps)
         return
-    await state.update_data(participants=count)
+    data = await state.get_data()
     await state.set_state(EventOutcome.link)
+    saved = await submissions.record_outcome(
+        deps["uow"], data["outcome_sid"], deps["person"], True, count, None, deps["clock"].now()
+    )
+    if not saved:
+        await state.clear()
+        await message.answer(_("Не удалось сохранить: это мероприятие не вашей школы."))
+        return
     await ask_link(message, state, deps)
 
 
@@ -88,7 +105,10 @@ async def on_participants(message: Message, state: FSMContext, deps: Deps) -> No
 async def ask_link(message: Message, state: FSMContext, deps: Deps) -> None:
     skip = InlineKeyboardButton(text=_("Пропустить"), callback_data="outcome_skip")
     await message.answer(
-        _("Ссылка на материалы мероприятия (фото, презентации), если есть."),
+        _(
+            "Записал. Ссылка на материалы мероприятия (фото, презентации), если есть. "
+            "Если нет — нажмите «Пропустить»."
+        ),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip]]),
     )
 
@@ -98,34 +118,22 @@ async def on_link(message: Message, state: FSMContext, deps: Deps) -> None:
         link = parse_url(message.text or "")
     except FieldError as error:
         await message.answer(explain(error, FieldSpec("link", FieldType.URL)))
+        await ask_link(message, state, deps)
         return
-    await _finish(message, state, deps, link)
-
-
-async def on_skip(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-        await _finish(query.message, state, deps, None)
-
-
-async def _finish(message: Message, state: FSMContext, deps: Deps, link: str | None) -> None:
     data = await state.get_data()
     await state.clear()
-    saved = await submissions.record_outcome(
-        deps["uow"],
-        data["outcome_sid"],
-        deps["person"],
-        True,
-        data.get("participants"),
-        link,
-        deps["clock"].now(),
+    await submissions.record_outcome(
+        deps["uow"], data["outcome_sid"], deps["person"], True, None, link, deps["clock"].now()
     )
-    await message.answer(
-        _("Спасибо! Это войдёт в годовой отчёт.")
-        if saved
-        else _("Не удалось сохранить: это мероприятие не вашей школы.")
-    )
+    await message.answer(_("Спасибо! Это войдёт в годовой отчёт."))
+
+
+async def on_skip(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(_("Спасибо! Это войдёт в годовой отчёт."))
 
 
 def setup() -> Router:

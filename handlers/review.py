@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -14,16 +13,15 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import form_texts, passport_texts
+from handlers import form_texts
 from handlers.dialogs import Deps, ask_again
 from handlers.expertise import start as start_conclusion
 from handlers.form_state import FormDialog
 from handlers.render import render, render_plain
-from handlers.review_cards import CDReview, refresh_card
-from services import expertise, languages, review
+from handlers.review_cards import CDFix, CDReview
+from services import expertise, review
 from services.review import Decision, Outcome
-from services.submissions import snapshot
-from storage.models import Submission, SubmissionKind
+from storage.models import Submission
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -37,10 +35,6 @@ class CDReason(CallbackData, prefix="rr"):
     sid: int
     decision: str
     reason: int  # index in reasons(...); -1 cancels
-
-
-class CDFix(CallbackData, prefix="fix"):
-    sid: int
 
 
 def reasons(lead_days: int) -> list[str]:
@@ -78,13 +72,21 @@ async def on_card_button(
     actor, name, now = query.from_user.id, query.from_user.full_name, deps["clock"].now()
     action = callback_data.action
     if action == "claim":
-        result = await review.claim(uow, callback_data.sid, actor, name, now)
-        await _after(query, result, bot, i18n, deps, notify=False)
+        result = await review.claim(uow, callback_data.sid, actor, name, now, deps["staff_chat_id"])
+        await _after(query, result, deps)
     elif action == "approve":
         result = await review.decide(
-            uow, callback_data.sid, Decision.APPROVE, actor, name, "", now, deps["programmes"]
+            uow,
+            callback_data.sid,
+            Decision.APPROVE,
+            actor,
+            name,
+            "",
+            now,
+            deps["programmes"],
+            deps["destinations"],
         )
-        await _after(query, result, bot, i18n, deps, notify=True)
+        await _after(query, result, deps)
     elif action in ("changes", "reject"):
         await _ask_comment(query, state, callback_data.sid, Decision(action), deps)
     elif action == "expert":
@@ -163,8 +165,9 @@ async def on_reason(
         query.from_user.full_name,
         comment,
         deps["clock"].now(),
+        destinations=deps["destinations"],
     )
-    await _after(query, result, bot, i18n, deps, notify=True)
+    await _after(query, result, deps)
 
 
 async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, deps: Deps) -> None:
@@ -187,14 +190,12 @@ async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, 
         message.from_user.full_name if message.from_user else "",
         comment,
         deps["clock"].now(),
+        destinations=deps["destinations"],
     )
     if result.outcome is Outcome.ALREADY_DECIDED and result.submission is not None:
         await message.reply(
             render_plain("review_already.j2", s=result.submission, zone=deps["zone"])
         )
-        return
-    if result.outcome is Outcome.DONE and result.submission is not None:
-        await _apply(result.submission, bot, i18n, deps)
 
 
 async def _drop_prompt(bot: Bot, prompt: Message) -> None:
@@ -206,9 +207,7 @@ async def _drop_prompt(bot: Bot, prompt: Message) -> None:
         log.debug("prompt %s already without buttons", prompt.message_id)
 
 
-async def _after(
-    query: CallbackQuery, result: review.Result, bot: Bot, i18n: I18n, deps: Deps, notify: bool
-) -> None:
+async def _after(query: CallbackQuery, result: review.Result, deps: Deps) -> None:
     if result.outcome is Outcome.NOT_FOUND or result.submission is None:
         await query.answer(_("Такой заявки нет."), show_alert=True)
         return
@@ -235,10 +234,6 @@ async def _after(
         )
         return
     await query.answer(_("Готово."))
-    if notify:
-        await _apply(result.submission, bot, i18n, deps)
-    else:
-        await refresh_card(bot, i18n, result.submission, deps)
 
 
 async def _refuse_decided(query: CallbackQuery, submission: Submission | None, deps: Deps) -> None:
@@ -248,95 +243,6 @@ async def _refuse_decided(query: CallbackQuery, submission: Submission | None, d
     await query.answer(
         render_plain("review_already.j2", s=submission, zone=deps["zone"]), show_alert=True
     )
-
-
-async def _apply(submission: Submission, bot: Bot, i18n: I18n, deps: Deps) -> None:
-    """After a decision is committed: the card, the coordinator, the mentors, the channel."""
-    await refresh_card(bot, i18n, submission, deps)
-    published = await _publish(submission, bot, i18n, deps)
-    uow: UnitOfWork = deps["uow"]
-    author = submission.author
-    await _notify(
-        bot, i18n, uow, author.telegram_id, submission, deps, published=published, fix=True
-    )
-    for mentor in await review.mentors_of(uow, submission.school_id):
-        if mentor.id != author.id:
-            await _notify(
-                bot, i18n, uow, mentor.telegram_id, submission, deps, published=published, fix=False
-            )
-
-
-async def _publish(submission: Submission, bot: Bot, i18n: I18n, deps: Deps) -> bool:
-    channel = deps["settings"].public_channel_id
-    if (
-        channel is None
-        or submission.kind is not SubmissionKind.ANNOUNCEMENT
-        or submission.status != "approved"
-    ):
-        return False
-    values = snapshot(submission).values
-    with i18n.use_locale(languages.DEFAULT):
-        text = render(
-            "public_announcement.html.j2",
-            v=values,
-            s=submission,
-            zone=deps["zone"],
-            when=_when(values, deps),
-        )
-    try:
-        await bot.send_message(channel, text)
-    except TelegramAPIError:
-        log.exception("could not publish announcement %s", submission.id)
-        return False
-    return True
-
-
-def _when(values: dict[str, object], deps: Deps) -> str:
-    raw = values.get("event_at")
-    return (
-        datetime.fromisoformat(str(raw)).astimezone(deps["zone"]).strftime("%d.%m.%Y %H:%M")
-        if raw
-        else ""
-    )
-
-
-async def _notify(
-    bot: Bot,
-    i18n: I18n,
-    uow: UnitOfWork,
-    telegram_id: int,
-    submission: Submission,
-    deps: Deps,
-    published: bool,
-    fix: bool,
-) -> None:
-    language = await languages.of(uow, telegram_id)
-    with i18n.use_locale(language):
-        markup = None
-        if fix and submission.status == "changes_requested":
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [
-                        InlineKeyboardButton(
-                            text=_("✏️ Исправить"), callback_data=CDFix(sid=submission.id).pack()
-                        )
-                    ]
-                ]
-            )
-        text = render(
-            "decision_notice.html.j2",
-            s=submission,
-            kind=passport_texts.kind_of(submission),
-            status=form_texts.status_name(submission.status),
-            published=published,
-            mentor=not fix,
-        )
-        try:
-            await bot.send_message(telegram_id, text, reply_markup=markup)
-        except TelegramAPIError as error:
-            log.warning(
-                "could not tell %s about submission %s: %s", telegram_id, submission.id, error
-            )
 
 
 async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, deps: Deps) -> None:

@@ -29,6 +29,8 @@ async def cmd_pending(message: Message, deps: Deps) -> None:
     if not await staff_only(message, deps):
         return
     items = await review.pending(deps["uow"])
+    shown = items[:PENDING_SHOWN]
+    undelivered = await review.undelivered_cards(deps["uow"], [item.id for item in shown])
     today = calendar.local_date(deps["clock"].now(), deps["zone"])
     lines = [
         {
@@ -40,8 +42,9 @@ async def cmd_pending(message: Message, deps: Deps) -> None:
             ).days,
             "claimed": item.claimed_by_name,
             "late": item.late,
+            "undelivered": item.id in undelivered,
         }
-        for item in items[:PENDING_SHOWN]
+        for item in shown
     ]
     blocked = await people.unreachable(deps["uow"])
     await message.answer(render("pending.html.j2", lines=lines, total=len(items), blocked=blocked))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from services import messages, outbox
+from services.messages import Destinations
 from services.onboarding import add_membership
 from storage.models import AccessRequest, AccessRequestStatus, Person, Role, School
 from storage.uow import UnitOfWork
@@ -34,8 +36,13 @@ class Decision:
     request: AccessRequest | None = None
 
 
-async def submit(uow: UnitOfWork, draft: RequestDraft, now: datetime) -> AccessRequest:
-    """File a request; a person with one still pending gets that one back, updated."""
+async def submit(
+    uow: UnitOfWork, draft: RequestDraft, now: datetime, destinations: Destinations
+) -> AccessRequest:
+    """File a request; a person with one still pending gets that one back, updated.
+
+    Its card for staff goes to the outbox in the same transaction.
+    """
     request = await uow.access_requests.pending_of(draft.telegram_id)
     if request is None:
         request = AccessRequest(telegram_id=draft.telegram_id, created_at=now)
@@ -48,6 +55,7 @@ async def submit(uow: UnitOfWork, draft: RequestDraft, now: datetime) -> AccessR
     request.consent_at = draft.consent_at
     await uow.session.flush()
     uow.audit.record("access.request", "access_request", request.id, draft.telegram_id, now)
+    await outbox.add(uow, messages.access_cards(request, destinations, now))
     await uow.commit()
     return request
 
@@ -57,10 +65,10 @@ async def pending_of(uow: UnitOfWork, telegram_id: int) -> AccessRequest | None:
 
 
 async def attach_card(uow: UnitOfWork, request_id: int, message_id: int) -> None:
+    """Where the request's card is in the staff group (no commit: the sender's does)."""
     request = await uow.access_requests.get(request_id)
     if request is not None:
         request.card_message_id = message_id
-        await uow.commit()
 
 
 async def decide(
@@ -70,8 +78,13 @@ async def decide(
     actor: int,
     actor_name: str,
     now: datetime,
+    card: tuple[int, int] | None = None,
 ) -> Decision:
-    """Approve (the person becomes the school's coordinator) or deny, exactly once."""
+    """Approve (the person becomes the school's coordinator) or deny, exactly once.
+
+    `card`: (chat id, message id) of the card the decision was made on, shown again with
+    the decision; that edit and the notice to the person go to the outbox with it.
+    """
     request = await uow.access_requests.get(request_id)
     if request is None:
         return Decision(Outcome.NOT_FOUND)
@@ -83,6 +96,8 @@ async def decide(
     if approve:
         await _grant(uow, request)
     uow.audit.record(f"access.{status.value}", "access_request", request_id, actor, now)
+    chat_id, message_id = card or (request.telegram_id, None)
+    await outbox.add(uow, messages.access_decided(request, chat_id, message_id, now))
     await uow.commit()
     await uow.access_requests.refresh(request)
     return Decision(Outcome.DECIDED, request)

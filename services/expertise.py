@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from services import messages, outbox
 from services.programmes import ExpertConclusion, Programmes
 from storage.models import Submission, SubmissionKind, SubmissionStatus
 from storage.uow import UnitOfWork
@@ -99,8 +100,12 @@ async def record(
     actor: int,
     actor_name: str,
     now: datetime,
+    staff_chat_id: int | None = None,
 ) -> RecordResult:
-    """Store the conclusion (outcome id on the submission, answers in its context and the audit)."""
+    """Store the conclusion (outcome id on the submission, answers in its context and the audit).
+
+    The card shows it: its edit goes to the outbox in the same transaction.
+    """
     submission = await uow.submissions.get(submission_id)
     if submission is None:
         return RecordResult(Recorded.NOT_FOUND)
@@ -147,8 +152,11 @@ async def record(
         outcome=outcome.id,
         criteria={item["id"]: item["met"] for item in criteria},
     )
+    given = await _reload(uow, submission_id)
+    if given is not None:
+        await outbox.add(uow, await messages.card_edit(uow, given, staff_chat_id, now))
     await uow.commit()
-    return RecordResult(Recorded.DONE, await _reload(uow, submission_id))
+    return RecordResult(Recorded.DONE, given)
 
 
 async def _reload(uow: UnitOfWork, submission_id: int) -> Submission | None:

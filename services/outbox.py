@@ -9,7 +9,7 @@ that claimed it, so a sender that lost its rows (recovered as stale) cannot sett
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,7 +35,20 @@ class Planned:
 
 
 async def plan(uow: UnitOfWork, items: Sequence[Planned]) -> int:
-    """Insert the items whose key is new; returns how many were new."""
+    """Insert the items whose key is new, and commit; returns how many were new."""
+    inserted = await add(uow, items)
+    await uow.commit()
+    return inserted
+
+
+async def add(uow: UnitOfWork, items: Sequence[Planned]) -> int:
+    """Insert the items whose key is new, without committing: the caller's change commits them.
+
+    This is how a message that carries a state change (a card, a notice, a publication) is
+    written in the same transaction as the change, and so can never be lost between the two.
+    """
+    if not items:
+        return 0
     created = utcnow()
     unique = {item.key: item for item in items}  # one statement must not conflict with itself
     rows = [
@@ -55,7 +68,7 @@ async def plan(uow: UnitOfWork, items: Sequence[Planned]) -> int:
         for item in unique.values()
     ]
     inserted = await uow.outbox.insert_new(rows)
-    await uow.commit()
+    uow.outbox_written = True
     return inserted
 
 
@@ -78,14 +91,37 @@ async def claim_due(uow: UnitOfWork, owner: str, now: datetime, limit: int) -> l
     return rows
 
 
-async def _settle(uow: UnitOfWork, reminder_id: int, owner: str, **values: Any) -> bool:
+Then = Callable[[UnitOfWork], Awaitable[None]]
+"""What else a transition writes, in its transaction (the card's message id, say)."""
+
+
+async def _settle(
+    uow: UnitOfWork, reminder_id: int, owner: str, then: Then | None = None, **values: Any
+) -> bool:
     changed = await uow.outbox.settle(reminder_id, owner, **values)
+    if changed and then is not None:
+        await then(uow)
     await uow.commit()
     return changed
 
 
-async def mark_sent(uow: UnitOfWork, reminder_id: int, owner: str, now: datetime) -> bool:
-    return await _settle(uow, reminder_id, owner, status=ReminderStatus.SENT, sent_at=now)
+async def mark_sent(
+    uow: UnitOfWork,
+    reminder_id: int,
+    owner: str,
+    now: datetime,
+    message_id: int | None = None,
+    then: Then | None = None,
+) -> bool:
+    return await _settle(
+        uow,
+        reminder_id,
+        owner,
+        then,
+        status=ReminderStatus.SENT,
+        sent_at=now,
+        message_id=message_id,
+    )
 
 
 async def mark_retry(
@@ -105,11 +141,15 @@ async def mark_retry(
     )
 
 
-async def mark_failed(uow: UnitOfWork, reminder_id: int, owner: str, error: str) -> bool:
+async def mark_failed(
+    uow: UnitOfWork, reminder_id: int, owner: str, error: str, then: Then | None = None
+) -> bool:
+    """Given up; `then` may write what has to follow (a notice that a card never arrived)."""
     return await _settle(
         uow,
         reminder_id,
         owner,
+        then,
         status=ReminderStatus.FAILED,
         attempts=Reminder.attempts + 1,
         last_error=error[:ERROR_LENGTH],
@@ -141,6 +181,16 @@ async def recover_stale(uow: UnitOfWork, now: datetime, older_than: timedelta) -
     return recovered
 
 
+async def release_claims_of(uow: UnitOfWork, owner: str) -> int:
+    """Rows CLAIMED by a sender known to be dead go back to PLANNED at once.
+
+    As with `recover_stale`, a row that was sent but not yet marked is sent again.
+    """
+    released = await uow.outbox.release_claimed_by(owner)
+    await uow.commit()
+    return released
+
+
 async def acquire_lease(
     uow: UnitOfWork, name: str, owner: str, now: datetime, ttl: timedelta
 ) -> bool:
@@ -153,11 +203,25 @@ async def acquire_lease(
     return taken
 
 
+async def take_over_lease(
+    uow: UnitOfWork, name: str, dead: str, owner: str, now: datetime, ttl: timedelta
+) -> bool:
+    """Take the lease from `dead`, a holder known to have stopped, before it expires."""
+    taken = await uow.outbox.replace_lease_owner(name, dead, owner, now + ttl)
+    await uow.commit()
+    return taken
+
+
 async def release_lease(uow: UnitOfWork, name: str, owner: str) -> bool:
     """Give the lease up (if still ours), so a successor need not wait for it to expire."""
     released = await uow.outbox.delete_lease(name, owner)
     await uow.commit()
     return released
+
+
+async def lease_holder(uow: UnitOfWork, name: str, now: datetime) -> str | None:
+    """Who holds the lease now (None when nobody does, or the holder stopped renewing)."""
+    return await uow.outbox.lease_holder(name, now)
 
 
 async def due(uow: UnitOfWork, now: datetime, limit: int) -> list[Reminder]:

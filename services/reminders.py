@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services import calendar, council, outbox, passport, platforms, stage_reports
+from services import calendar, council, messages, outbox, passport, platforms, stage_reports
 from services.deadlines import report_year
 from services.outbox import Planned
 from services.programmes import Programme, Programmes
@@ -704,7 +704,7 @@ async def plan_pass(
     wanted = await compute(uow, programmes, moment, staff_chat_id)
     planned = await outbox.plan(uow, wanted)
     keep = {item.key for item in wanted}
-    waiting = await uow.schedule.planned_reminders(moment.now + HORIZON)
+    waiting = await uow.schedule.planned_reminders(moment.now + HORIZON, messages.RULES)
     cancelled = await uow.schedule.cancel_reminders(
         [rid for rid, key in waiting if key not in keep]
     )

@@ -13,7 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from services import expertise, plans
+from services import expertise, messages, outbox, plans
+from services.messages import Destinations
 from services.programmes import Programmes
 from services.roles import coordinates
 from storage.models import (
@@ -21,6 +22,7 @@ from storage.models import (
     Person,
     Role,
     Submission,
+    SubmissionKind,
     SubmissionStatus,
     SubmissionVersion,
 )
@@ -79,14 +81,23 @@ async def _reload(uow: UnitOfWork, submission_id: int) -> Submission | None:
 
 
 async def claim(
-    uow: UnitOfWork, submission_id: int, actor: int, actor_name: str, now: datetime
+    uow: UnitOfWork,
+    submission_id: int,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+    staff_chat_id: int | None = None,
 ) -> Result:
+    """In review by `actor`; the card shows who took it (an edit through the outbox)."""
     if not await uow.submissions.claim(submission_id, actor, actor_name, now):
         await uow.rollback()
         return await _refused(uow, submission_id)
     uow.audit.record("review.claim", "submission", submission_id, actor, now, name=actor_name)
+    claimed = await _reload(uow, submission_id)
+    if claimed is not None:
+        await outbox.add(uow, await messages.card_edit(uow, claimed, staff_chat_id, now))
     await uow.commit()
-    return Result(Outcome.DONE, await _reload(uow, submission_id))
+    return Result(Outcome.DONE, claimed)
 
 
 async def decide(
@@ -98,8 +109,13 @@ async def decide(
     comment: str,
     now: datetime,
     programmes: Programmes | None = None,
+    destinations: Destinations | None = None,
 ) -> Result:
-    """`programmes` given: approval also follows the programme's rules (the expert conclusion)."""
+    """`programmes` given: approval also follows the programme's rules (the expert conclusion).
+
+    With the decision, in the same transaction: the card's edit, the notices to the
+    coordinator and the school's mentors, and the channel publication of an announcement.
+    """
     if decision is not Decision.APPROVE and not comment.strip():
         return Result(Outcome.COMMENT_REQUIRED, await uow.submissions.get(submission_id))
     if decision is Decision.APPROVE and programmes is not None:
@@ -119,11 +135,32 @@ async def decide(
         name=actor_name,
         comment=comment,
     )
-    decided = await uow.submissions.get(submission_id)
-    if decision is Decision.APPROVE and decided is not None and decided.kind in plans.SCHEDULED:
+    decided = await _reload(uow, submission_id)
+    if decided is None:
+        await uow.rollback()
+        return Result(Outcome.NOT_FOUND)
+    if decision is Decision.APPROVE and decided.kind in plans.SCHEDULED:
         uow.submissions.add_planned_events(plans.schedule(decided))
+    await outbox.add(
+        uow, await _decision_messages(uow, decided, destinations or Destinations(), now)
+    )
     await uow.commit()
-    return Result(Outcome.DONE, await _reload(uow, submission_id))
+    return Result(Outcome.DONE, decided)
+
+
+async def _decision_messages(
+    uow: UnitOfWork, submission: Submission, destinations: Destinations, now: datetime
+) -> list[outbox.Planned]:
+    rows = await messages.card_edit(uow, submission, destinations.staff_chat_id, now)
+    published = (
+        destinations.channel is not None
+        and submission.kind is SubmissionKind.ANNOUNCEMENT
+        and submission.status is SubmissionStatus.APPROVED
+    )
+    if published and destinations.channel is not None:
+        rows.append(messages.publication(submission, destinations.channel, now))
+    mentors = await mentors_of(uow, submission.school_id)
+    return rows + messages.decision_notices(submission, mentors, published, now)
 
 
 async def _approval_blocked(
@@ -195,15 +232,22 @@ async def last_changes(uow: UnitOfWork, submission: Submission) -> Changes | Non
 
 
 async def attach_card(uow: UnitOfWork, submission_id: int, chat_id: int, message_id: int) -> None:
+    """Where the card of the latest version is, so that later edits find it (no commit)."""
     submission = await uow.submissions.get(submission_id)
     if submission is not None:
         submission.card_chat_id = chat_id
         submission.card_message_id = message_id
-        await uow.commit()
 
 
 async def pending(uow: UnitOfWork) -> Sequence[Submission]:
     return await uow.submissions.in_states(OPEN)
+
+
+async def undelivered_cards(uow: UnitOfWork, submission_ids: Sequence[int]) -> set[int]:
+    """Which of these submissions' cards Telegram never took, after every retry."""
+    subjects = {f"submission:{sid}": sid for sid in submission_ids}
+    failed = await uow.outbox.failed_last(messages.Rule.CARD, subjects)
+    return {subjects[subject] for subject in failed}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,7 +11,18 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services import calendar, deadlines, forms, plans, platforms, review, stage_reports, windows
+from services import (
+    calendar,
+    deadlines,
+    forms,
+    messages,
+    outbox,
+    plans,
+    platforms,
+    review,
+    stage_reports,
+    windows,
+)
 from services.deadlines import Timing, Verdict
 from services.files import IncomingFile
 from services.programmes import Programme, Programmes
@@ -25,6 +37,8 @@ from storage.models import (
     WindowOpening,
 )
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class SendOutcome(StrEnum):
@@ -288,8 +302,12 @@ async def send(
     now: datetime,
     zone: ZoneInfo,
     late_reason: str | None = None,
+    staff_chat_id: int | None = None,
 ) -> SendResult:
-    """Send a complete draft once; a second tap finds it sent and changes nothing."""
+    """Send a complete draft once; a second tap finds it sent and changes nothing.
+
+    The card for the staff group is written to the outbox in the same transaction.
+    """
     submission = await uow.submissions.by_id_of_author(submission_id, person_id)
     if submission is None:
         return SendResult(SendOutcome.NOT_FOUND)
@@ -334,6 +352,10 @@ async def send(
     )
     await uow.session.refresh(submission)
     uow.submissions.add_version(review.version_snapshot(submission, now))
+    if staff_chat_id is not None:
+        await outbox.add(uow, messages.card(submission, submission.files, staff_chat_id, now))
+    else:
+        log.warning("submission %s sent, but STAFF_CHAT_ID is not set: no card", submission_id)
     await uow.commit()
     return SendResult(SendOutcome.SENT, submission, timing=timing)
 

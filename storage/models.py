@@ -376,10 +376,12 @@ class ReminderStatus(StrEnum):
 
 
 class Reminder(Base):
-    """The outbox: one row per message the scheduler decided to send, planned exactly once.
+    """The outbox: one row per message to send, written in the transaction that decided it.
 
-    `key` is (rule, subject, recipient, occurrence): planning the same reminder twice hits
-    the unique index instead of sending twice.
+    Reminders are planned ahead by the planner; cards, notices and publications are written
+    by the service that changed the state, in the same transaction. `key` is (rule, subject,
+    recipient, occurrence): planning the same message twice hits the unique index instead of
+    sending twice. Rows of one chat are delivered in order (`due_at`, then `id`).
     """
 
     __tablename__ = "reminders"
@@ -401,10 +403,15 @@ class Reminder(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The id Telegram gave the message, so that a card can be edited later."""
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminders_status_due", "status", "due_at"),
+        Index("ix_reminders_chat_status", "chat_id", "status"),
+    )
 
 
 class Lease(Base):

@@ -7,9 +7,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     AccessRequest,
@@ -531,6 +532,11 @@ class ForumTopicRepository:
     def add(self, topic: ForumTopic) -> None:
         self._s.add(topic)
 
+    async def forget(self, chat_id: int, kind: str) -> None:
+        await self._s.execute(
+            delete(ForumTopic).where(ForumTopic.chat_id == chat_id, ForumTopic.kind == kind)
+        )
+
 
 class OutboxRepository:
     """The reminders outbox and the leases: every state change is one conditional statement."""
@@ -578,25 +584,48 @@ class OutboxRepository:
     async def claim(self, owner: str, now: datetime, limit: int) -> list[Reminder]:
         """PLANNED and due to CLAIMED by `owner`, up to `limit`, oldest due first.
 
-        One UPDATE ... RETURNING: the rows it returns are the ones this statement changed,
-        so two senders never get the same row (SQLite runs writers one at a time;
-        PostgreSQL skips rows another claimer has locked).
+        A chat's rows go one at a time, in the order they were written: a row is picked only
+        when no other row of its chat is claimed, and no earlier one is due or waiting to be
+        retried (so a card's edit never overtakes the card, nor a notice the one before).
+
+        Two statements in the caller's transaction: pick the due ids, then claim those still
+        PLANNED. The rows returned are the ones the UPDATE changed, so no row goes to two
+        claimers. On PostgreSQL the pick locks its rows and skips those another claimer holds;
+        on SQLite it locks nothing, and a claimer racing another may get fewer rows than are
+        due (the status check drops those the other took first). Not one UPDATE ... WHERE id
+        IN (SELECT ... LIMIT n): PostgreSQL may plan that as a semi-join and claim every due row.
         """
-        due_ids = (
+        other = aliased(Reminder)
+        ahead = exists().where(
+            other.chat_id == Reminder.chat_id,
+            other.id != Reminder.id,
+            or_(
+                other.status == ReminderStatus.CLAIMED,
+                and_(
+                    other.status == ReminderStatus.PLANNED,
+                    other.id < Reminder.id,
+                    or_(other.due_at <= now, other.attempts > 0),
+                ),
+            ),
+        )
+        picked = await self._s.scalars(
             select(Reminder.id)
-            .where(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now)
+            .where(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now, ~ahead)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        statement = (
+        ids = picked.all()
+        if not ids:
+            return []
+        claimed = await self._s.scalars(
             update(Reminder)
-            .where(Reminder.id.in_(due_ids), Reminder.status == ReminderStatus.PLANNED)
+            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
             .values(status=ReminderStatus.CLAIMED, claimed_by=owner, claimed_at=now)
-            .returning(Reminder)
+            .returning(Reminder),
+            execution_options={"synchronize_session": False},
         )
-        rows = await self._s.scalars(statement, execution_options={"synchronize_session": False})
-        return sorted(rows.all(), key=lambda row: (row.due_at, row.id))
+        return sorted(claimed.all(), key=lambda row: (row.due_at, row.id))
 
     async def settle(self, reminder_id: int, owner: str, **values: Any) -> bool:
         """Change a row this owner has CLAIMED; False when it is no longer ours."""
@@ -612,6 +641,15 @@ class OutboxRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def release_claimed_by(self, owner: str) -> int:
+        result = await self._s.execute(
+            update(Reminder)
+            .where(Reminder.status == ReminderStatus.CLAIMED, Reminder.claimed_by == owner)
+            .values(status=ReminderStatus.PLANNED, claimed_by=None, claimed_at=None),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def release_claimed_before(self, cutoff: datetime) -> int:
         result = await self._s.execute(
             update(Reminder)
@@ -620,6 +658,39 @@ class OutboxRepository:
             execution_options={"synchronize_session": False},
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def waiting(self, subject: str, rules: Collection[str], unclaimed: bool = False) -> bool:
+        """Whether a row of these rules about `subject` is still to be delivered."""
+        statuses = [ReminderStatus.PLANNED]
+        if not unclaimed:
+            statuses.append(ReminderStatus.CLAIMED)
+        found = await self._s.scalar(
+            select(Reminder.id)
+            .where(
+                Reminder.subject == subject,
+                Reminder.rule.in_(list(rules)),
+                Reminder.status.in_(statuses),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def failed_last(self, rule: str, subjects: Collection[str]) -> set[str]:
+        """Subjects whose latest row of `rule` was given up (a card that never arrived)."""
+        if not subjects:
+            return set()
+        later = aliased(Reminder)
+        rows = await self._s.scalars(
+            select(Reminder.subject).where(
+                Reminder.rule == rule,
+                Reminder.subject.in_(list(subjects)),
+                Reminder.status == ReminderStatus.FAILED,
+                ~exists().where(
+                    later.rule == rule, later.subject == Reminder.subject, later.id > Reminder.id
+                ),
+            )
+        )
+        return set(rows.all())
 
     async def due(self, now: datetime, limit: int) -> Sequence[Reminder]:
         rows = await self._s.scalars(
@@ -656,6 +727,22 @@ class OutboxRepository:
             .on_conflict_do_nothing(index_elements=["name"])
         )
         return bool(result.rowcount)
+
+    async def replace_lease_owner(
+        self, name: str, owner: str, successor: str, expires_at: datetime
+    ) -> bool:
+        result = await self._s.execute(
+            update(Lease)
+            .where(Lease.name == name, Lease.owner == owner)
+            .values(owner=successor, expires_at=expires_at),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def lease_holder(self, name: str, now: datetime) -> str | None:
+        return await self._s.scalar(
+            select(Lease.owner).where(Lease.name == name, Lease.expires_at > now)
+        )
 
     async def delete_lease(self, name: str, owner: str) -> bool:
         result = await self._s.execute(

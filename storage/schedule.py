@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -206,11 +206,18 @@ class ScheduleRepository:
         )
         return rows.all()
 
-    async def planned_reminders(self, until: datetime) -> Sequence[tuple[int, str]]:
-        """(id, key) of reminders still waiting to be sent, due until the given moment."""
+    async def planned_reminders(
+        self, until: datetime, other_rules: Collection[str] = ()
+    ) -> Sequence[tuple[int, str]]:
+        """(id, key) of reminders still waiting to be sent, due until the given moment.
+
+        `other_rules`: rows of the outbox that are not the planner's (cards, notices).
+        """
         rows = await self._s.execute(
             select(Reminder.id, Reminder.key).where(
-                Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= until
+                Reminder.status == ReminderStatus.PLANNED,
+                Reminder.due_at <= until,
+                Reminder.rule.not_in(list(other_rules)),
             )
         )
         return [(row[0], row[1]) for row in rows.all()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,10 +24,15 @@ from storage.repositories import (
 from storage.schedule import ScheduleRepository
 from storage.windows import WindowRepository
 
+BeforeCommit = Callable[[], Awaitable[None]]
+
 
 class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.outbox_written = False
+        """Rows were added to the outbox: the sender should look at it once this commits."""
+        self._before_commit: list[BeforeCommit] = []
         self.schools = SchoolRepository(session)
         self.people = PersonRepository(session)
         self.invitations = InvitationRepository(session)
@@ -42,8 +48,22 @@ class UnitOfWork:
         self.platforms = PlatformRepository(session)
         self.windows = WindowRepository(session)
 
+    def before_commit(self, hook: BeforeCommit) -> None:
+        """Run `hook` before every commit: the dialog state rides along with the change."""
+        self._before_commit.append(hook)
+
     async def commit(self) -> None:
+        for hook in self._before_commit:
+            await hook()
         await self.session.commit()
+
+    async def finish(self) -> None:
+        """End of an update: commit what is still pending (the dialog state), if anything."""
+        for hook in self._before_commit:
+            await hook()
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            await session.commit()
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -12,9 +12,13 @@ from typing import Any
 
 from bot.app import App, create_app
 from bot.config import Settings
+from bot.delivery import Limits
 from services.programmes import load_presets
 from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
+LIMITS = Limits(private_per_second=50)
+"""The fake lets journeys write fast to one person (see the `fake` fixture); groups keep
+Telegram's 20 a minute."""
 STAFF_CHAT_ID = -1001000000001
 ADMIN_ID = 9001
 TOKEN = "123456789:TEST-token"
@@ -58,10 +62,12 @@ class BotUnderTest:
             programme=programme,
         )
         self.app: App | None = None
+        self.deliver = True
+        """Deliver the outbox after each update; off, rows wait as when Telegram is away."""
 
     async def start(self) -> None:
         self.app = create_app(
-            self.settings, load_presets(self.settings.programme), clock=self.clock
+            self.settings, load_presets(self.settings.programme), clock=self.clock, limits=LIMITS
         )
 
     async def stop(self) -> None:
@@ -74,8 +80,12 @@ class BotUnderTest:
         await self.start()
 
     async def feed(self, update: dict[str, Any]) -> None:
+        """Handle the update, then deliver what it put in the outbox (cards, notices), as
+        the running bot's sender does as soon as it is woken."""
         assert self.app is not None, "the bot is not running"
         await self.app.dispatcher.feed_raw_update(self.app.bot, update)
+        if self.deliver:
+            await self.app.sender.drain()
 
 
 @dataclass

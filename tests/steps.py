@@ -31,12 +31,9 @@ async def submission(bot: BotUnderTest, number: int) -> Submission:
 
 async def tick(bot: BotUnderTest) -> None:
     """One planner pass and one drain of the outbox, as the running bot does."""
-    scheduled = Reminders(bot.app, owner="test")
-    try:
-        await scheduled.plan()
-        await scheduled.sender.drain()
-    finally:
-        await scheduled.close()
+    assert bot.app is not None
+    await Reminders(bot.app).plan()
+    await bot.app.sender.drain()
 
 
 async def announce(

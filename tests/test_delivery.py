@@ -13,7 +13,9 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.delivery import Limits, Outgoing, Sender, create_sender_bot
+from bot.delivery import LEASE, Limits, Sender, create_sender_bot
+from bot.leases import Leases
+from handlers.outgoing import Delivered
 from services import outbox
 from services.outbox import Planned
 from storage.db import create_engine, create_session_factory
@@ -31,7 +33,7 @@ class Outbox:
     clock: FrozenClock
 
     def sender(self, owner: str = "sender-1", limits: Limits | None = None) -> Sender:
-        return Sender(self.bot, self.uow, _render, owner, self.clock.now, limits)
+        return Sender(self.bot, self.uow, _Reminders(), owner, self.clock.now, limits)
 
     async def plan(self, *items: Planned) -> int:
         async with self.uow() as uow:
@@ -52,10 +54,17 @@ class Outbox:
         ]
 
 
-async def _render(reminder: Reminder, language: str) -> Outgoing | None:
-    if reminder.rule == "gone":
-        return None
-    return Outgoing(f"[{language}] напоминание {reminder.key}")
+class _Reminders:
+    """Each row as `[language] напоминание <key>`; rows of the rule "gone" no longer apply."""
+
+    async def deliver(self, bot: Bot, row: Reminder, language: str) -> Delivered | None:
+        if row.rule == "gone":
+            return None
+        sent = await bot.send_message(row.chat_id, f"[{language}] напоминание {row.key}")
+        return Delivered(sent.message_id)
+
+    async def undelivered(self, row: Reminder, now: datetime) -> list[Planned]:
+        return []
 
 
 def planned(key: str, chat_id: int, due: datetime | None = None, **kwargs: object) -> Planned:
@@ -156,6 +165,49 @@ async def test_claims_oldest_due_first_and_only_due(box: Outbox) -> None:
         rows = await outbox.claim_due(uow, "a", now, 10)
     assert [row.key for row in rows] == ["late", "later"]
     assert all(row.status == ReminderStatus.CLAIMED and row.claimed_at == now for row in rows)
+
+
+async def test_a_chat_gets_its_rows_one_at_a_time_in_order(box: Outbox) -> None:
+    now = default_now()
+    await box.plan(
+        planned("a1", 1, now - timedelta(minutes=3)),
+        planned("a2", 1, now - timedelta(minutes=2)),
+        planned("b1", 2, now - timedelta(minutes=1)),
+        planned("a3", 1, now - timedelta(minutes=1)),
+    )
+    async with box.uow() as uow:
+        first = await outbox.claim_due(uow, "s", now, 10)
+    assert [row.key for row in first] == ["a1", "b1"]
+    async with box.uow() as uow:
+        assert await outbox.claim_due(uow, "s", now, 10) == [], "a1 is still in flight"
+        await outbox.mark_sent(uow, first[0].id, "s", now)
+    async with box.uow() as uow:
+        assert [row.key for row in await outbox.claim_due(uow, "s", now, 10)] == ["a2"]
+
+
+async def test_a_row_waiting_for_its_retry_holds_back_the_rest_of_its_chat(box: Outbox) -> None:
+    now = default_now()
+    await box.plan(planned("card", 1), planned("edit", 1))
+    async with box.uow() as uow:
+        card = (await outbox.claim_due(uow, "s", now, 10))[0]
+        await outbox.mark_retry(uow, card.id, "s", now + timedelta(minutes=1), "502")
+    await box.plan(planned("other", 2))
+    async with box.uow() as uow:
+        assert [row.key for row in await outbox.claim_due(uow, "s", now, 10)] == ["other"]
+    later = now + timedelta(minutes=1)
+    async with box.uow() as uow:
+        assert [row.key for row in await outbox.claim_due(uow, "s", later, 10)] == ["card"]
+
+
+async def test_drain_sends_every_row_of_a_busy_chat_in_order(box: Outbox) -> None:
+    chat = user(box, 1501)
+    now = default_now()
+    await box.plan(*(planned(f"k{i}", chat, now - timedelta(minutes=10 - i)) for i in range(4)))
+    report = await box.sender(limits=Limits(private_per_second=50)).drain()
+    assert report.sent == 4
+    assert [m.text for m in box.fake.bot_messages(chat)] == [
+        f"[ru] напоминание k{i}" for i in range(4)
+    ]
 
 
 async def test_cancel_keeps_the_given_keys_and_claimed_rows(box: Outbox) -> None:
@@ -261,7 +313,7 @@ async def test_server_errors_give_up_after_the_last_attempt(box: Outbox) -> None
     box.fake.fail_next("sendMessage", 500, times=5)
     delays = []
     for _ in range(5):
-        await box.sender().drain()
+        await box.sender(limits=Limits(max_attempts=5)).drain()
         row = await box.row("k")
         delays.append(row.due_at - box.clock.now())
         box.clock.advance(minutes=5)
@@ -316,13 +368,15 @@ async def test_run_sends_only_while_holding_the_lease(box: Outbox) -> None:
     async with box.uow() as uow:
         await outbox.acquire_lease(uow, "sender", "other", default_now(), timedelta(minutes=1))
     stop = asyncio.Event()
-    running = asyncio.create_task(box.sender("me").run(stop, interval=0.05))
+    leases = Leases(box.uow, "me", box.clock.now, ttl=timedelta(seconds=0.3))
+    keeper = asyncio.create_task(leases.keep([LEASE], stop))
+    running = asyncio.create_task(box.sender("me").run(stop, 0.05, leases))
     await asyncio.sleep(0.3)
     assert box.sends_to(chat) == []
     box.clock.advance(minutes=2)  # the other holder's lease has expired
     await box.fake.wait_until(lambda: box.sends_to(chat) == [200])
     stop.set()
-    await running
+    await asyncio.gather(running, keeper)
     async with box.uow() as uow:  # released on stop
         assert await outbox.acquire_lease(
             uow, "sender", "next", box.clock.now(), timedelta(minutes=1)

@@ -1,0 +1,100 @@
+"""The Bot API client: the bot objects, and what wraps every call to Telegram.
+
+`UiCalls` makes pressing a button idempotent in one place: a callback query is answered at
+most once (a second answer would be refused as "query is too old"), and an edit that changes
+nothing ("message is not modified") is not an error — it is what a second press looks like.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    Response,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+
+from bot.config import MissingTokenError, Settings
+
+log = logging.getLogger(__name__)
+
+EDITS = (EditMessageText, EditMessageReplyMarkup, EditMessageCaption)
+ANSWERED_KEPT = 10_000
+"""Answered callback ids remembered; a query cannot be answered after 15 minutes anyway."""
+
+
+def create_bare_bot(settings: Settings, timeout: float | None = None) -> Bot:
+    """A bot on the configured Bot API server, with no request middleware."""
+    if settings.bot_token is None:
+        raise MissingTokenError
+    api = (
+        TelegramAPIServer.from_base(settings.bot_api_base_url, is_local=settings.bot_api_local)
+        if settings.bot_api_base_url
+        else None
+    )
+    session = AiohttpSession(api=api) if api else AiohttpSession()
+    if timeout is not None:
+        session.timeout = timeout
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+class UiCalls(BaseRequestMiddleware):
+    def __init__(self) -> None:
+        self._answered: OrderedDict[str, None] = OrderedDict()
+
+    def answered(self, query_id: str) -> bool:
+        return query_id in self._answered
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, AnswerCallbackQuery):
+            if method.callback_query_id in self._answered:
+                log.debug("callback %s already answered", method.callback_query_id)
+                return _done()
+            self._remember(method.callback_query_id)
+            try:
+                return await make_request(bot, method)
+            except TelegramBadRequest as error:
+                if "query is too old" not in error.message:
+                    raise
+                log.info("callback %s answered too late: %s", method.callback_query_id, error)
+                return _done()
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if isinstance(method, EDITS) and "message is not modified" in error.message:
+                return _done()
+            raise
+
+    def _remember(self, query_id: str) -> None:
+        self._answered[query_id] = None
+        if len(self._answered) > ANSWERED_KEPT:
+            self._answered.popitem(last=False)
+
+
+def _done() -> Response[TelegramType]:
+    return Response[TelegramType](ok=True, result=True)  # type: ignore[arg-type]
