@@ -24,7 +24,7 @@ from bot.middlewares import (
     UpdateScope,
 )
 from bot.staff import StaffDirectory
-from bot.telegram import UiCalls, create_bare_bot
+from bot.telegram import CommitFirst, UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware
 from handlers.errors import on_error
 from handlers.menu import menu_labels
@@ -32,7 +32,6 @@ from handlers.outgoing import Outgoing
 from handlers.reminder_texts import make_renderer
 from services import languages, people
 from services.clock import Clock, SystemClock
-from services.messages import Destinations
 from services.programmes import Programmes
 from storage.db import POOL_OVERFLOW, POOL_SIZE, create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
@@ -88,6 +87,7 @@ def create_app(
 
     ui = UiCalls()
     bot = create_bare_bot(settings)
+    bot.session.middleware(CommitFirst())
     bot.session.middleware(ui)
     bot.session.middleware(RetryMiddleware(on_blocked=mark_unreachable))
     staff = StaffDirectory(
@@ -107,22 +107,7 @@ def create_app(
     )
     sender = Sender(sender_bot, uow_factory, outgoing, owner, clock.now, limits)
     storage = DatabaseStorage(session_factory)
-    dispatcher = Dispatcher(
-        storage=storage,
-        events_isolation=SimpleEventIsolation(),
-        settings=settings,
-        programmes=programmes,
-        clock=clock,
-        staff=staff,
-        staff_chat_id=settings.staff_chat_id,
-        destinations=Destinations(
-            settings.staff_chat_id, settings.public_channel_id, settings.admin_ids
-        ),
-        invite_ttl_days=settings.invite_ttl_days,
-        zone=settings.zone,
-        uow_factory=uow_factory,
-        i18n=i18n,
-    )
+    dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(), i18n=i18n)
     # The dialog state is read inside the update's own database session: that scope takes
     # the place of aiogram's FSM middleware (and keeps its per-person lock).
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
@@ -130,7 +115,7 @@ def create_app(
     dispatcher.update.outer_middleware(
         UpdateScope(dispatcher.fsm, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick)
     )
-    dispatcher.update.outer_middleware(ContextMiddleware(staff))
+    dispatcher.update.outer_middleware(ContextMiddleware(settings, programmes, clock, staff))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(LeaveQuestion(menu_labels(i18n)))
     dispatcher.callback_query.outer_middleware(AnswerCallbacks(ui))

@@ -17,14 +17,19 @@ from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
+from bot.config import Settings
 from bot.staff import StaffDirectory
-from bot.telegram import UiCalls
+from bot.telegram import UiCalls, update_uow
+from handlers.context import Ctx
 from handlers.dialogs import expired
 from services import languages, tutors
-from services.roles import roles_of
+from services.clock import Clock
+from services.messages import Destinations
+from services.programmes import Programmes
+from services.roles import Roles, roles_of
 from storage.fsm import DatabaseStorage
-from storage.models import Role
-from storage.uow import UnitOfWorkFactory
+from storage.models import Person, Role
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("coordbot.updates")
 
@@ -77,7 +82,11 @@ class UpdateScope(BaseMiddleware):
             if context is not None:
                 data["state"] = context
                 data["raw_state"] = await self._current_state(context)
-            result = await handler(event, data)
+            token = update_uow.set(uow)
+            try:
+                result = await handler(event, data)
+            finally:
+                update_uow.reset(token)
             await uow.finish()
         if uow.outbox_written:
             self._kick.set()
@@ -92,23 +101,43 @@ class UpdateScope(BaseMiddleware):
         return state
 
 
-class ContextMiddleware(BaseMiddleware):
-    """Tells handlers who is writing: the person, their roles and language."""
+class UpdateIdentity:
+    """Who wrote the update: the person and their roles, loaded when a handler first asks."""
 
-    def __init__(self, staff: StaffDirectory) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        user: User | None,
+        staff: StaffDirectory,
+        programmes: Programmes,
+    ) -> None:
+        self._uow = uow
+        self._user = user
         self._staff = staff
+        self._programmes = programmes
+        self._person: Person | None = None
+        self._person_loaded = False
+        self._roles: Roles | None = None
 
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user: User | None = data.get("event_from_user")
-        uow = data["uow"]
-        person = None
-        language = languages.DEFAULT
-        if user is not None and not user.is_bot:
-            language = await languages.observe(uow, user.id, user.language_code)
-            person = await uow.people.by_telegram_id(user.id)
-            if person is not None and person.unreachable:
-                person.unreachable = False  # they wrote to us: reachable again
-                await uow.commit()
+    async def person(self) -> Person | None:
+        if not self._person_loaded:
+            self._person_loaded = True
+            user = self._user
+            if user is not None and not user.is_bot:
+                self._person = await self._uow.people.by_telegram_id(user.id)
+                if self._person is not None and self._person.unreachable:
+                    self._person.unreachable = False  # they wrote to us: reachable again
+                    await self._uow.commit()
+        return self._person
+
+    async def roles(self) -> Roles:
+        if self._roles is None:
+            self._roles = await self._load_roles()
+        return self._roles
+
+    async def _load_roles(self) -> Roles:
+        uow, user = self._uow, self._user
+        person = await self.person()
         is_staff = user is not None and await self._staff.is_staff(user.id)
         is_admin = user is not None and self._staff.is_admin(user.id)
         districts = await uow.people.districts_of(person.id) if person else ()
@@ -117,14 +146,12 @@ class ContextMiddleware(BaseMiddleware):
             for m in (person.memberships if person else ())
             if m.role is Role.COORDINATOR
         ]
-        programmes = data.get("programmes")
         appointing = (
-            await tutors.appointing(uow, programmes, coordinated)
-            if coordinated and programmes is not None
+            await tutors.appointing(uow, self._programmes, coordinated)
+            if coordinated
             else tutors.Appointing()
         )
-        data["person"] = person
-        data["roles"] = roles_of(
+        return roles_of(
             person,
             staff=is_staff,
             admin=is_admin,
@@ -133,8 +160,41 @@ class ContextMiddleware(BaseMiddleware):
             appointing=appointing.school_ids,
             mentor_title=appointing.mentor_title,
         )
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Builds the update's typed context (`handlers.context.Ctx`) and its language."""
+
+    def __init__(
+        self, settings: Settings, programmes: Programmes, clock: Clock, staff: StaffDirectory
+    ) -> None:
+        self._settings = settings
+        self._programmes = programmes
+        self._clock = clock
+        self._staff = staff
+        self._destinations = Destinations(
+            settings.staff_chat_id, settings.public_channel_id, settings.admin_ids
+        )
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        uow: UnitOfWork = data["uow"]
+        language = languages.DEFAULT
+        if user is not None and not user.is_bot:
+            language = await languages.observe(uow, user.id, user.language_code)
+        settings = self._settings
         data["language"] = language
-        data["deps"] = data  # for code that asks a dialog's question again on its own
+        data["ctx"] = Ctx(
+            uow=uow,
+            clock=self._clock,
+            zone=settings.zone,
+            programmes=self._programmes,
+            staff_chat_id=settings.staff_chat_id,
+            destinations=self._destinations,
+            files_local=settings.bot_api_local,
+            invite_ttl_days=settings.invite_ttl_days,
+            identity=UpdateIdentity(uow, user, self._staff, self._programmes),
+        )
         return await handler(event, data)
 
 

@@ -3,12 +3,17 @@
 `UiCalls` makes pressing a button idempotent in one place: a callback query is answered at
 most once (a second answer would be refused as "query is too old"), and an edit that changes
 nothing ("message is not modified") is not an error — it is what a second press looks like.
+
+`CommitFirst` commits what the update changed (its dialog state above all) before the bot
+shows anything: a question on the screen is always one the database knows is being asked,
+even if the process dies right after.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -25,12 +30,17 @@ from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetChat,
+    GetChatMember,
+    GetFile,
+    GetMe,
     Response,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
 
 from bot.config import MissingTokenError, Settings
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +66,26 @@ def create_bare_bot(settings: Settings, timeout: float | None = None) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+
+
+update_uow: ContextVar[UnitOfWork | None] = ContextVar("update_uow", default=None)
+"""The unit of work of the update being handled in this task, if any."""
+
+QUIET = (AnswerCallbackQuery, GetChat, GetChatMember, GetMe, GetFile)
+"""Calls that show the person nothing new: no need to commit before them."""
+
+
+class CommitFirst(BaseRequestMiddleware):
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        uow = update_uow.get()
+        if uow is not None and not isinstance(method, QUIET):
+            await uow.finish()
+        return await make_request(bot, method)
 
 
 class UiCalls(BaseRequestMiddleware):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -13,15 +12,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
+from handlers.context import Ctx
+from handlers.dialogs import nav_keyboard, nav_row, question, take_text
 from handlers.errors import explain_invalid
 from handlers.menu import BUTTON_REQUEST_ACCESS, CDAccessStart, menu_keyboard, show_menu
 from handlers.onboarding import CDConsent, consent_keyboard
 from handlers.render import render, render_plain
 from services import access_requests, validation
 from services.access_requests import Outcome, RequestDraft
-from services.clock import Clock
-from services.messages import Destinations
 from services.roles import Roles
 from storage.uow import UnitOfWork
 
@@ -54,11 +52,12 @@ class CDAccessDecision(CallbackData, prefix="accd"):
     approve: bool
 
 
-async def begin(message: Message, state: FSMContext, uow: UnitOfWork, roles: Roles) -> None:
+async def begin(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     if roles.registered:
         await show_menu(message, roles, intro=_("У вас уже есть доступ."))
         return
-    pending = await access_requests.pending_of(uow, message.chat.id)
+    pending = await access_requests.pending_of(ctx.uow, message.chat.id)
     if pending is not None:
         await message.answer(
             _("Ваш запрос доступа уже у сотрудников института. Мы напишем здесь, когда они решат.")
@@ -66,34 +65,32 @@ async def begin(message: Message, state: FSMContext, uow: UnitOfWork, roles: Rol
         return
     await state.clear()
     await state.set_state(AccessForm.consent)
-    await _ask_consent(message, state)
+    await _ask_consent(message, state, ctx)
 
 
-async def begin_from_button(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, roles: Roles
-) -> None:
+async def begin_from_button(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await begin(query.message, state, uow, roles)
+        await begin(query.message, state, ctx)
 
 
 @question(AccessForm.consent)
-async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_consent(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(render("consent.html.j2"), reply_markup=consent_keyboard("access"))
 
 
-async def on_consent(query: CallbackQuery, state: FSMContext, clock: Clock) -> None:
+async def on_consent(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    await state.update_data(consent_at=clock.now().isoformat())
+    await state.update_data(consent_at=ctx.clock.now().isoformat())
     await state.set_state(AccessForm.school_search)
-    await _ask_school(query.message, state)
+    await _ask_school(query.message, state, ctx)
 
 
 @question(AccessForm.school_search, back=AccessForm.consent)
-async def _ask_school(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _(
             "Шаг 1 из 4. Напишите несколько букв из названия вашей школы или района — я найду её в списке."
@@ -108,14 +105,14 @@ def _missing_button() -> InlineKeyboardButton:
     )
 
 
-async def on_search(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
+async def on_search(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
         needle = validation.search_text(message.text or "")
     except validation.InvalidInputError as error:
         await message.answer(explain_invalid(error, _("часть названия школы")))
         return
     await state.update_data(search=needle)
-    await _show_results(message, uow, needle, page=0, edit=False)
+    await _show_results(message, ctx.uow, needle, page=0, edit=False)
 
 
 async def _show_results(
@@ -156,18 +153,18 @@ def _short(name: str, district: str) -> str:
 
 
 async def on_page(
-    query: CallbackQuery, callback_data: CDSchoolPage, state: FSMContext, uow: UnitOfWork
+    query: CallbackQuery, callback_data: CDSchoolPage, state: FSMContext, ctx: Ctx
 ) -> None:
     await query.answer()
     needle = (await state.get_data()).get("search")
     if isinstance(query.message, Message) and needle:
-        await _show_results(query.message, uow, needle, max(callback_data.page, 0), edit=True)
+        await _show_results(query.message, ctx.uow, needle, max(callback_data.page, 0), edit=True)
 
 
 async def on_school(
-    query: CallbackQuery, callback_data: CDSchool, state: FSMContext, uow: UnitOfWork
+    query: CallbackQuery, callback_data: CDSchool, state: FSMContext, ctx: Ctx
 ) -> None:
-    school = await uow.schools.get(callback_data.id)
+    school = await ctx.uow.schools.get(callback_data.id)
     if school is None or not isinstance(query.message, Message):
         await query.answer(_("Эта школа не найдена. Поищите ещё раз."), show_alert=True)
         return
@@ -175,68 +172,68 @@ async def on_school(
     await query.message.edit_reply_markup(reply_markup=None)
     await state.update_data(school_id=school.id, school_name=school.name)
     await state.set_state(AccessForm.full_name)
-    await _ask_full_name(query.message, state)
+    await _ask_full_name(query.message, state, ctx)
 
 
-async def on_missing(query: CallbackQuery, state: FSMContext) -> None:
+async def on_missing(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
     await query.message.edit_reply_markup(reply_markup=None)
     await state.set_state(AccessForm.school_name)
-    await _ask_school_name(query.message, state)
+    await _ask_school_name(query.message, state, ctx)
 
 
 @question(AccessForm.school_name, back=AccessForm.school_search)
-async def _ask_school_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_school_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Шаг 1 из 4. Напишите полное название школы, как в уставе."), reply_markup=nav_keyboard()
     )
 
 
-async def on_school_name(message: Message, state: FSMContext, deps: Deps) -> None:
-    name = await take_text(message, state, deps, validation.school_name, _("название школы"))
+async def on_school_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    name = await take_text(message, state, ctx, validation.school_name, _("название школы"))
     if name is None:
         return
     await state.update_data(school_id=None, school_name=name)
     await state.set_state(AccessForm.full_name)
-    await _ask_full_name(message, state)
+    await _ask_full_name(message, state, ctx)
 
 
 @question(AccessForm.full_name, back=AccessForm.school_search)
-async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Шаг 2 из 4. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
     )
 
 
-async def on_full_name(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     full_name = await take_text(
-        message, state, deps, validation.full_name, _("фамилию, имя и отчество")
+        message, state, ctx, validation.full_name, _("фамилию, имя и отчество")
     )
     if full_name is None:
         return
     await state.update_data(full_name=full_name)
     await state.set_state(AccessForm.position)
-    await _ask_position(message, state)
+    await _ask_position(message, state, ctx)
 
 
 @question(AccessForm.position, back=AccessForm.full_name)
-async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(_("Шаг 3 из 4. Ваша должность."), reply_markup=nav_keyboard())
 
 
-async def on_position(message: Message, state: FSMContext, deps: Deps) -> None:
-    position = await take_text(message, state, deps, validation.position, _("должность"))
+async def on_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    position = await take_text(message, state, ctx, validation.position, _("должность"))
     if position is None:
         return
     await state.update_data(position=position)
     await state.set_state(AccessForm.contact)
-    await _ask_contact(message, state)
+    await _ask_contact(message, state, ctx)
 
 
 @question(AccessForm.contact, back=AccessForm.position)
-async def _ask_contact(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_contact(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Шаг 4 из 4. Телефон или e-mail, по которому с вами можно связаться."),
         reply_markup=nav_keyboard(),
@@ -246,12 +243,9 @@ async def _ask_contact(message: Message, state: FSMContext, _deps: Deps | None =
 async def on_contact(
     message: Message,
     state: FSMContext,
-    uow: UnitOfWork,
-    clock: Clock,
-    destinations: Destinations,
-    deps: Deps,
+    ctx: Ctx,
 ) -> None:
-    contact = await take_text(message, state, deps, validation.contact, _("контакт"))
+    contact = await take_text(message, state, ctx, validation.contact, _("контакт"))
     if contact is None:
         return
     data = await state.get_data()
@@ -265,7 +259,7 @@ async def on_contact(
         consent_at=datetime.fromisoformat(data["consent_at"]),
     )
     await state.clear()
-    await access_requests.submit(uow, draft, clock.now(), destinations)
+    await access_requests.submit(ctx.uow, draft, ctx.clock.now(), ctx.destinations)
     await message.answer(
         _("Запрос отправлен сотрудникам института. Когда они решат, я напишу здесь."),
         reply_markup=menu_keyboard(Roles()),
@@ -289,14 +283,8 @@ def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def on_decision(
-    query: CallbackQuery,
-    callback_data: CDAccessDecision,
-    roles: Roles,
-    uow: UnitOfWork,
-    clock: Clock,
-    zone: ZoneInfo,
-) -> None:
+async def on_decision(query: CallbackQuery, callback_data: CDAccessDecision, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     if not roles.staff:
         await query.answer(
             _("Решать запросы доступа могут только сотрудники института."), show_alert=True
@@ -308,12 +296,12 @@ async def on_decision(
         else None
     )
     decision = await access_requests.decide(
-        uow,
+        ctx.uow,
         callback_data.request_id,
         callback_data.approve,
         query.from_user.id,
         query.from_user.full_name,
-        clock.now(),
+        ctx.clock.now(),
         card,
     )
     request = decision.request
@@ -322,7 +310,7 @@ async def on_decision(
         return
     if decision.outcome is Outcome.ALREADY_DECIDED:
         await query.answer(
-            render_plain("already_decided.j2", request=request, zone=zone), show_alert=True
+            render_plain("already_decided.j2", request=request, zone=ctx.zone), show_alert=True
         )
         return
     await query.answer(_("Готово."))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -12,23 +11,20 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import district_invites
+from handlers.context import Ctx
 from handlers.render import render
 from services import invitations, schools_import
-from services.clock import Clock
 from services.invitations import deep_link
-from services.roles import Roles
 from services.schools import lookup
 from storage.models import Role
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 SCHOOL_FILE_SUFFIXES = (".csv", ".xlsx")
 
 
-async def on_school_file(
-    message: Message, bot: Bot, uow: UnitOfWork, roles: Roles, clock: Clock
-) -> None:
+async def on_school_file(message: Message, bot: Bot, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     document = message.document
     if document is None:
         return
@@ -49,20 +45,12 @@ async def on_school_file(
     except schools_import.SchoolFileError as error:
         await message.answer(render("import_failed.j2", problem=error.problem.value))
         return
-    report = await schools_import.import_schools(uow, parsed, message.chat.id, clock.now())
+    report = await schools_import.import_schools(ctx.uow, parsed, message.chat.id, ctx.clock.now())
     await message.answer(render("import_report.j2", report=report))
 
 
-async def cmd_invite(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    roles: Roles,
-    clock: Clock,
-    bot: Bot,
-    invite_ttl_days: int,
-    zone: ZoneInfo,
-) -> None:
+async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     if not roles.staff:
         await message.answer(_("Приглашения создают только сотрудники института."))
         return
@@ -71,30 +59,30 @@ async def cmd_invite(
     target = words[1].strip() if len(words) > 1 else ""
     if words and words[0].casefold() in district_invites.WORDS and target:
         await district_invites.invite_consultant(
-            message, target, uow, clock, bot, invite_ttl_days, zone
+            message, target, ctx.uow, ctx.clock, bot, ctx.invite_ttl_days, ctx.zone
         )
         return
     if role is None or not target:
         await message.answer(render("invite_usage.html.j2"))
         return
     if target.casefold() in ("all", "все"):
-        schools = list(await uow.schools.all())
+        schools = list(await ctx.uow.schools.all())
         if not schools:
             await message.answer(_("Список школ пуст: сначала загрузите его."))
             return
     else:
-        found = await lookup(uow, target)
+        found = await lookup(ctx.uow, target)
         if found.school is None:
             await message.answer(render("school_lookup_failed.html.j2", found=found, needle=target))
             return
         schools = [found.school]
     issued = await invitations.issue(
-        uow,
+        ctx.uow,
         schools,
         role,
         message.from_user.id if message.from_user else None,
-        clock.now(),
-        invite_ttl_days,
+        ctx.clock.now(),
+        ctx.invite_ttl_days,
     )
     username = (await bot.me()).username or ""
     if len(issued) == 1:
@@ -103,7 +91,7 @@ async def cmd_invite(
                 "invite_link.html.j2",
                 invite=issued[0],
                 link=deep_link(username, issued[0].code),
-                zone=zone,
+                zone=ctx.zone,
             )
         )
         return

@@ -10,13 +10,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import CDNav, Deps, ask_again, go_back
+from handlers.context import Ctx
+from handlers.dialogs import CDNav, ask_again, go_back
 from handlers.menu import BUTTON_HELP, BUTTON_LANGUAGE, BUTTON_PROFILE, show_menu
 from handlers.render import render
 from services import languages
-from services.roles import Roles
-from storage.models import Person
-from storage.uow import UnitOfWork
 
 
 class CDLanguage(CallbackData, prefix="lang"):
@@ -27,16 +25,16 @@ def _is_staff_chat(message: Message, staff_chat_id: int | None) -> bool:
     return staff_chat_id is not None and message.chat.id == staff_chat_id
 
 
-async def cmd_help(
-    message: Message, roles: Roles, state: FSMContext, staff_chat_id: int | None, deps: Deps
-) -> None:
-    in_staff_chat = _is_staff_chat(message, staff_chat_id)
+async def cmd_help(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
+    in_staff_chat = _is_staff_chat(message, ctx.staff_chat_id)
     await message.answer(render("help.html.j2", roles=roles, in_staff_chat=in_staff_chat))
     if message.chat.type == "private":
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
 
 
-async def cmd_cancel(message: Message, state: FSMContext, roles: Roles) -> None:
+async def cmd_cancel(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     had_dialog = await state.get_state() is not None
     await state.clear()
     if message.chat.type != "private":
@@ -71,16 +69,15 @@ async def cmd_language(message: Message) -> None:
 async def on_language(
     query: CallbackQuery,
     callback_data: CDLanguage,
-    uow: UnitOfWork,
     i18n: I18n,
-    roles: Roles,
     state: FSMContext,
-    deps: Deps,
+    ctx: Ctx,
 ) -> None:
+    roles = await ctx.roles()
     if callback_data.code not in languages.SUPPORTED:
         await query.answer(_("Такого языка нет."), show_alert=True)
         return
-    await languages.choose(uow, query.from_user.id, callback_data.code)
+    await languages.choose(ctx.uow, query.from_user.id, callback_data.code)
     with i18n.use_locale(callback_data.code):
         await query.answer()
         if isinstance(query.message, Message):
@@ -88,25 +85,26 @@ async def on_language(
             if await state.get_state() is None:
                 await show_menu(query.message, roles, intro=_("Готово. Меню обновлено."))
             else:
-                await ask_again(query.message, state, deps)
+                await ask_again(query.message, state, ctx)
 
 
-async def on_nav(
-    query: CallbackQuery, callback_data: CDNav, state: FSMContext, roles: Roles, deps: Deps
-) -> None:
+async def on_nav(query: CallbackQuery, callback_data: CDNav, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     message = query.message
     if not isinstance(message, Message) or await state.get_state() is None:
         await query.answer(_("Этот шаг уже завершён."))
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    if callback_data.action == "back" and await go_back(message, state, deps):
+    if callback_data.action == "back" and await go_back(message, state, ctx):
         return
     await state.clear()
     await show_menu(message, roles, intro=_("Отменено. Вы в главном меню."))
 
 
-async def on_profile(message: Message, person: Person | None, roles: Roles) -> None:
+async def on_profile(message: Message, ctx: Ctx) -> None:
+    person = await ctx.person()
+    roles = await ctx.roles()
     await message.answer(render("profile.html.j2", person=person, roles=roles))
 
 

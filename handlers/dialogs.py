@@ -16,15 +16,14 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.context import Ctx
 from handlers.errors import explain_invalid
 from services.validation import InvalidInputError
 
 EXPIRES_AT = "expires_at"
 """Dialog data key: when a question that nobody asked for (a reminder's) stops waiting."""
 
-Deps = Mapping[str, Any]
-"""What aiogram injected into the handler (unit of work, programme, clock...), passed along."""
-Ask = Callable[[Message, FSMContext, Deps], Awaitable[None]]
+Ask = Callable[[Message, FSMContext, Ctx], Awaitable[None]]
 
 _QUESTIONS: dict[str, Ask] = {}
 _PREVIOUS: dict[str, State] = {}
@@ -57,22 +56,22 @@ def question(state: State, back: State | None = None) -> Callable[[Ask], Ask]:
     return register
 
 
-async def go_back(message: Message, state: FSMContext, deps: Deps) -> bool:
+async def go_back(message: Message, state: FSMContext, ctx: Ctx) -> bool:
     """Return to the previous step and ask it again; False where there is no way back."""
     previous = _PREVIOUS.get(await state.get_state() or "")
     if previous is None:
         return False
     await state.set_state(previous)
-    return await ask_again(message, state, deps)
+    return await ask_again(message, state, ctx)
 
 
-async def ask_again(message: Message, state: FSMContext, deps: Deps) -> bool:
+async def ask_again(message: Message, state: FSMContext, ctx: Ctx) -> bool:
     """Put the current step's question again; False if the person is not in a dialog."""
     current = await state.get_state()
     ask = _QUESTIONS.get(current or "")
     if ask is None:
         return False
-    await ask(message, state, deps)
+    await ask(message, state, ctx)
     return True
 
 
@@ -93,12 +92,12 @@ def nav_keyboard(back: bool = True) -> InlineKeyboardMarkup:
 
 
 async def take_text(
-    message: Message, state: FSMContext, deps: Deps, check: Callable[[str], str], what: str
+    message: Message, state: FSMContext, ctx: Ctx, check: Callable[[str], str], what: str
 ) -> str | None:
     """The answer as `check` accepts it, or None after saying what is wrong and asking again."""
     try:
         return check(message.text or "")
     except InvalidInputError as error:
         await message.answer(explain_invalid(error, what))
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return None

@@ -15,7 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render, render_plain
 from services import expertise
 from services.expertise import MET, NOT_MET, Recorded
@@ -84,13 +84,13 @@ def _shorten(text: str) -> str:
     return text if len(text) <= BUTTON_TEXT_MAX else text[: BUTTON_TEXT_MAX - 1] + "…"
 
 
-async def _refusal(submission: Submission | None, deps: Deps) -> str | None:
+async def _refusal(submission: Submission | None, ctx: Ctx) -> str | None:
     """Why nothing can be done on this submission's conclusion now; None if it can."""
     if submission is None:
         return _("Такой заявки нет.")
     if submission.status not in expertise.OPEN:
-        return render_plain("review_already.j2", s=submission, zone=deps["zone"])
-    if expertise.definition_for(deps["programmes"], submission) is None:
+        return render_plain("review_already.j2", s=submission, zone=ctx.zone)
+    if expertise.definition_for(ctx.programmes, submission) is None:
         return _("Для этой заявки экспертное заключение не требуется.")
     given = expertise.given(submission)
     if given is not None:
@@ -100,14 +100,14 @@ async def _refusal(submission: Submission | None, deps: Deps) -> str | None:
     return None
 
 
-async def start(query: CallbackQuery, submission_id: int, deps: Deps) -> None:
+async def start(query: CallbackQuery, submission_id: int, ctx: Ctx) -> None:
     """«🧾 Экспертное заключение» on the card: the first criterion, in a reply to the card."""
-    submission = await deps["uow"].submissions.get(submission_id)
-    refusal = await _refusal(submission, deps)
+    submission = await ctx.uow.submissions.get(submission_id)
+    refusal = await _refusal(submission, ctx)
     if refusal is not None or submission is None:
         await query.answer(refusal, show_alert=True)
         return
-    definition = expertise.definition_for(deps["programmes"], submission)
+    definition = expertise.definition_for(ctx.programmes, submission)
     assert definition is not None  # checked by _refusal
     await query.answer()
     if not isinstance(query.message, Message):
@@ -116,8 +116,8 @@ async def start(query: CallbackQuery, submission_id: int, deps: Deps) -> None:
     await query.message.reply(text, reply_markup=markup)
 
 
-async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, deps: Deps) -> None:
-    if not deps["roles"].staff:
+async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
         await query.answer(
             _("Действовать по заявкам могут только сотрудники института."), show_alert=True
         )
@@ -132,13 +132,13 @@ async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, deps:
         )
         return
     message = query.message if isinstance(query.message, Message) else None
-    submission = await deps["uow"].submissions.get(callback_data.sid)
-    refusal = await _refusal(submission, deps)
+    submission = await ctx.uow.submissions.get(callback_data.sid)
+    refusal = await _refusal(submission, ctx)
     if refusal is not None or submission is None:
         await query.answer(refusal, show_alert=True)
         await _drop_buttons(bot, message)
         return
-    definition = expertise.definition_for(deps["programmes"], submission)
+    definition = expertise.definition_for(ctx.programmes, submission)
     assert definition is not None
     if callback_data.act == "cancel":
         await query.answer(_("Отменено: заключение не сохранено."))
@@ -151,7 +151,7 @@ async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, deps:
         if message is not None:
             await message.edit_text(text, reply_markup=markup)
     elif callback_data.act == "save":
-        await _save(query, callback_data, message, bot, deps)
+        await _save(query, callback_data, message, bot, ctx)
     else:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
 
@@ -161,31 +161,31 @@ async def _save(
     callback_data: CDExpert,
     message: Message | None,
     bot: Bot,
-    deps: Deps,
+    ctx: Ctx,
 ) -> None:
     result = await expertise.record(
-        deps["uow"],
-        deps["programmes"],
+        ctx.uow,
+        ctx.programmes,
         callback_data.sid,
         callback_data.a,
         callback_data.o,
         query.from_user.id,
         query.from_user.full_name,
-        deps["clock"].now(),
-        deps["staff_chat_id"],
+        ctx.clock.now(),
+        ctx.staff_chat_id,
     )
     if result.outcome is Recorded.INVALID:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
     if result.outcome is not Recorded.DONE or result.submission is None:
-        await query.answer(await _refusal(result.submission, deps), show_alert=True)
+        await query.answer(await _refusal(result.submission, ctx), show_alert=True)
         await _drop_buttons(bot, message)
         return
     given = expertise.given(result.submission)
     await query.answer(_("Заключение сохранено."))
     if message is not None and given is not None:
         await message.edit_text(
-            render("expert_saved.html.j2", s=result.submission, c=given, zone=deps["zone"]),
+            render("expert_saved.html.j2", s=result.submission, c=given, zone=ctx.zone),
             reply_markup=None,
         )
 

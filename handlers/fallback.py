@@ -8,30 +8,31 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, ask_again
+from handlers.context import Ctx
+from handlers.dialogs import ask_again
 from handlers.menu import show_menu
-from services.roles import Roles
 
 
-async def command_in_dialog(message: Message, state: FSMContext, deps: Deps) -> None:
+async def command_in_dialog(message: Message, state: FSMContext, ctx: Ctx) -> None:
     """A command the dialog does not know must not be taken as the answer to its question."""
     await message.answer(
         _(
             "Сейчас идёт заполнение анкеты. Ответьте на вопрос ниже или наберите /cancel, чтобы выйти."
         )
     )
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
-async def in_dialog(message: Message, state: FSMContext, deps: Deps) -> None:
+async def in_dialog(message: Message, state: FSMContext, ctx: Ctx) -> None:
     if message.text is None:
         await message.answer(_("Здесь нужен ответ текстом."))
     else:
         await message.answer(_("Не понял ответ."))
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
-async def outside_dialog(message: Message, roles: Roles) -> None:
+async def outside_dialog(message: Message, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     if message.text and message.text.startswith("/"):
         text = _("Такой команды нет. Список команд — /help.")
     elif message.document is not None:

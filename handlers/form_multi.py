@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.form_keys import CDPick, chosen
 from handlers.form_state import FormDialog, current, lost_draft
 from handlers.forms import advance, keyboard
@@ -16,10 +16,10 @@ from services.fields import FieldType
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: CDPick, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDPick, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     field = loaded[1].field((await state.get_data()).get("field") or "") if loaded else None
     if (
         not isinstance(message, Message)
@@ -37,7 +37,7 @@ async def on_button(
             return
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await advance(message, state, deps, snap, form)
+        await advance(message, state, ctx, snap, form)
         return
     index = int(callback_data.value) if callback_data.value.isdigit() else -1
     if not 0 <= index < len(field.choices):
@@ -47,19 +47,19 @@ async def on_button(
     wanted = set(ticked) ^ {option}
     value = [choice for choice in field.choices if choice in wanted]
     updated = await submissions.save_value(
-        deps["uow"],
+        ctx.uow,
         snap.submission.id,
-        deps["person"].id,
+        (await ctx.member()).id,
         field.id,
         value or None,
-        deps["clock"].now(),
+        ctx.clock.now(),
     )
     if updated is None:
         await query.answer()
         await lost_draft(message, state)
         return
     await query.answer(_("Отмечено") if option in wanted else _("Снято"))
-    await message.edit_reply_markup(reply_markup=keyboard(field, form, updated, deps))
+    await message.edit_reply_markup(reply_markup=keyboard(field, form, updated, ctx))
 
 
 def setup() -> Router:

@@ -14,7 +14,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, ask_again, question
+from handlers.context import Ctx
+from handlers.dialogs import ask_again, question
 from handlers.form_keys import CDPick, pick
 from handlers.form_state import FormDialog, current, current_or_tell, lost_draft
 from handlers.menu import show_menu
@@ -32,8 +33,8 @@ class NetworkDialog(StatesGroup):
     year = State()
 
 
-def _this_year(deps: Deps) -> int:
-    return calendar.local_date(deps["clock"].now(), deps["zone"]).year
+def _this_year(ctx: Ctx) -> int:
+    return calendar.local_date(ctx.clock.now(), ctx.zone).year
 
 
 def _school_label(school: School) -> str:
@@ -41,9 +42,9 @@ def _school_label(school: School) -> str:
     return label if len(label) <= BUTTON_MAX else label[: BUTTON_MAX - 1] + "…"
 
 
-async def _network_value(state: FSMContext, deps: Deps) -> tuple[Any, int] | None:
+async def _network_value(state: FSMContext, ctx: Ctx) -> tuple[Any, int] | None:
     """The list so far and the applicant's school, while the network question is open."""
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if loaded is None or (await state.get_data()).get("field") != FIELD:
         return None
     snap, form = loaded
@@ -53,26 +54,26 @@ async def _network_value(state: FSMContext, deps: Deps) -> tuple[Any, int] | Non
     return snap.values.get(FIELD), snap.submission.school_id
 
 
-async def _back_to_list(message: Message, state: FSMContext, deps: Deps) -> None:
+async def _back_to_list(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await state.set_state(FormDialog.answer)
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 # --- A typed name ---------------------------------------------------------------------------------
 
 
-async def on_name(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     """The coordinator typed a school's number or name at the network question."""
-    loaded = await current_or_tell(message, state, deps)
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     try:
         needle = validation.search_text(message.text or "")
     except validation.InvalidInputError:
         await message.answer(_("Напишите номер или часть названия школы, например «Сусловская»."))
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
-    found = await network_schools.search(deps["uow"], needle, loaded[0].submission.school_id)
+    found = await network_schools.search(ctx.uow, needle, loaded[0].submission.school_id)
     if found.found is Found.OWN and found.school is not None:
         await message.answer(
             _(
@@ -80,9 +81,9 @@ async def on_name(message: Message, state: FSMContext, deps: Deps) -> None:
                 "Добавьте другие школы сети."
             ).format(school=html.quote(found.school.name))
         )
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     elif found.found is Found.ONE and found.school is not None:
-        await _ask_year_of(message, state, deps, found.school)
+        await _ask_year_of(message, state, ctx, found.school)
     elif found.found is Found.SEVERAL:
         await _offer(message, needle, found)
     else:
@@ -95,7 +96,7 @@ async def on_name(message: Message, state: FSMContext, deps: Deps) -> None:
                 "«Изменить поле»."
             ).format(needle=html.quote(needle))
         )
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
 
 
 async def _offer(message: Message, needle: str, found: network_schools.Search) -> None:
@@ -111,16 +112,16 @@ async def _offer(message: Message, needle: str, found: network_schools.Search) -
 # --- The year -----------------------------------------------------------------------------------------
 
 
-async def _ask_year_of(message: Message, state: FSMContext, deps: Deps, school: School) -> None:
+async def _ask_year_of(message: Message, state: FSMContext, ctx: Ctx, school: School) -> None:
     await state.update_data(network_school={"id": school.id, "name": school.name})
     await state.set_state(NetworkDialog.year)
-    await ask_year(message, state, deps)
+    await ask_year(message, state, ctx)
 
 
 @question(NetworkDialog.year)
-async def ask_year(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_year(message: Message, state: FSMContext, ctx: Ctx) -> None:
     school = (await state.get_data()).get("network_school") or {}
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if loaded is None or not school:
         await lost_draft(message, state)
         return
@@ -138,8 +139,7 @@ async def ask_year(message: Message, state: FSMContext, deps: Deps) -> None:
             + text
         )
     years = [
-        pick(str(year), "year", str(year))
-        for year in network_schools.recent_years(_this_year(deps))
+        pick(str(year), "year", str(year)) for year in network_schools.recent_years(_this_year(ctx))
     ]
     rows: list[list[InlineKeyboardButton]] = [
         years[start : start + YEARS_PER_ROW] for start in range(0, len(years), YEARS_PER_ROW)
@@ -148,14 +148,14 @@ async def ask_year(message: Message, state: FSMContext, deps: Deps) -> None:
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def on_year_text(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_year_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
-        year = network_schools.parse_year(message.text or "", _this_year(deps))
+        year = network_schools.parse_year(message.text or "", _this_year(ctx))
     except FieldError as error:
         await message.answer(_year_problem(error))
-        await ask_year(message, state, deps)
+        await ask_year(message, state, ctx)
         return
-    await _add(message, state, deps, year)
+    await _add(message, state, ctx, year)
 
 
 def _year_problem(error: FieldError) -> str:
@@ -168,18 +168,18 @@ def _year_problem(error: FieldError) -> str:
     return _("Напишите год четырьмя цифрами, например 2021, или выберите его кнопкой.")
 
 
-async def _add(message: Message, state: FSMContext, deps: Deps, year: int) -> None:
+async def _add(message: Message, state: FSMContext, ctx: Ctx, year: int) -> None:
     data = await state.get_data()
     chosen = data.get("network_school") or {}
-    school = await deps["uow"].schools.get(chosen.get("id", 0))
-    loaded = await current(state, deps)
+    school = await ctx.uow.schools.get(chosen.get("id", 0))
+    loaded = await current(state, ctx)
     if loaded is None or school is None:
         await lost_draft(message, state)
         return
     listed = network_schools.year_of(loaded[0].values.get(FIELD), school.id) is not None
     value = network_schools.with_school(loaded[0].values.get(FIELD), school, year)
     snap = await submissions.save_value(
-        deps["uow"], data["sid"], deps["person"].id, FIELD, value, deps["clock"].now()
+        ctx.uow, data["sid"], (await ctx.member()).id, FIELD, value, ctx.clock.now()
     )
     if snap is None:
         await lost_draft(message, state)
@@ -194,31 +194,31 @@ async def _add(message: Message, state: FSMContext, deps: Deps, year: int) -> No
     await message.answer(
         text.format(school=html.quote(network_schools.line(added)), count=len(value))
     )
-    await _back_to_list(message, state, deps)
+    await _back_to_list(message, state, ctx)
 
 
 # --- Buttons ------------------------------------------------------------------------------------------
 
 
 async def on_list_button(
-    query: CallbackQuery, callback_data: CDPick, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDPick, state: FSMContext, ctx: Ctx
 ) -> None:
     """Buttons shown while the network question is open: a match, removing, back to the list."""
     message = query.message
-    loaded = await _network_value(state, deps)
+    loaded = await _network_value(state, ctx)
     if not isinstance(message, Message) or loaded is None:
         await query.answer(_("Этот шаг уже завершён."))
         return
     value, own_school_id = loaded
     action, raw = callback_data.action, callback_data.value
-    school = await deps["uow"].schools.get(int(raw)) if raw.isdigit() else None
+    school = await ctx.uow.schools.get(int(raw)) if raw.isdigit() else None
     if action == "pick" and (school is None or school.id == own_school_id):
         await query.answer(_("Эту школу выбрать нельзя. Поищите ещё раз."), show_alert=True)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     if action == "pick" and school is not None:
-        await _ask_year_of(message, state, deps, school)
+        await _ask_year_of(message, state, ctx, school)
     elif action == "drop_menu" and network_schools.members(value):
         rows = [
             [pick("✖️ " + network_schools.line(item)[:BUTTON_MAX], "drop", str(item["school_id"]))]
@@ -230,23 +230,21 @@ async def on_list_button(
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
     elif action == "drop" and raw.isdigit():
-        await _drop(message, state, deps, value, int(raw))
+        await _drop(message, state, ctx, value, int(raw))
     else:
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
 
 
-async def _drop(
-    message: Message, state: FSMContext, deps: Deps, value: Any, school_id: int
-) -> None:
+async def _drop(message: Message, state: FSMContext, ctx: Ctx, value: Any, school_id: int) -> None:
     removed = [item for item in network_schools.members(value) if item["school_id"] == school_id]
     left = network_schools.without_school(value, school_id)
     snap = await submissions.save_value(
-        deps["uow"],
+        ctx.uow,
         (await state.get_data())["sid"],
-        deps["person"].id,
+        (await ctx.member()).id,
         FIELD,
         left or None,
-        deps["clock"].now(),
+        ctx.clock.now(),
     )
     if snap is None:
         await lost_draft(message, state)
@@ -255,11 +253,11 @@ async def _drop(
         await message.answer(
             _("Убрано: {school}.").format(school=html.quote(network_schools.line(removed[0])))
         )
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 async def on_year_button(
-    query: CallbackQuery, callback_data: CDPick, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDPick, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
     await query.answer()
@@ -270,19 +268,21 @@ async def on_year_button(
     if (
         action == "year"
         and raw.isdigit()
-        and int(raw) in network_schools.recent_years(_this_year(deps))
+        and int(raw) in network_schools.recent_years(_this_year(ctx))
     ):
-        await _add(message, state, deps, int(raw))
+        await _add(message, state, ctx, int(raw))
     elif action == "cancel":
         await state.clear()
         await show_menu(
-            message, deps["roles"], intro=_("Черновик сохранён. Вернуться к нему можно из меню.")
+            message,
+            (await ctx.roles()),
+            intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
         )
     elif action == "again":
         await state.update_data(network_school=None)
-        await _back_to_list(message, state, deps)
+        await _back_to_list(message, state, ctx)
     else:
-        await ask_year(message, state, deps)
+        await ask_year(message, state, ctx)
 
 
 def setup() -> Router:

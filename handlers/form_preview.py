@@ -8,7 +8,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps, ask_again, nav_row, question
+from handlers.context import Ctx
+from handlers.dialogs import ask_again, nav_row, question
 from handlers.form_state import (
     CDForm,
     FormDialog,
@@ -23,6 +24,7 @@ from handlers.render import render
 from services import submissions, validation
 from services.deadlines import Verdict
 from services.fields import TEXT_MAX
+from services.forms import Form
 from services.submissions import SendOutcome
 from storage.models import Submission
 
@@ -30,22 +32,22 @@ EDIT_LABEL_MAX = 40
 
 
 @question(FormDialog.preview)
-async def show_preview(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current_or_tell(message, state, deps)
+async def show_preview(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     snap, form = loaded
     await state.update_data(editing=False)
     missing = form.missing(snap.values, snap.file_counts)
     timing = await submissions.current_timing(
-        deps["uow"], deps["programmes"], snap, deps["clock"].now(), deps["zone"]
+        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
     )
     await message.answer(
         render(
             "form_preview.html.j2",
             kind=passport_texts.title_of(snap.submission),
             school=snap.submission.school.name,
-            rows=summary(snap, deps),
+            rows=summary(snap, ctx.programmes, ctx.zone),
             missing=[_missing_label(form, item) for item in missing],
             timing=timing,
         ),
@@ -59,22 +61,22 @@ async def show_preview(message: Message, state: FSMContext, deps: Deps) -> None:
     )
 
 
-def _missing_label(form: submissions.forms.Form, item: str) -> str:
+def _missing_label(form: Form, item: str) -> str:
     field = form.field(item)
     return form_texts.label(field) if field is not None else form_texts.missing_rule(item)
 
 
 async def on_preview_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if not isinstance(message, Message) or loaded is None:
-        await _already_handled(query, deps)
+        await _already_handled(query, ctx)
         return
     snap, form = loaded
     if callback_data.action == "send":
-        await _send(query, message, state, deps, late_reason=None)
+        await _send(query, message, state, ctx, late_reason=None)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -92,7 +94,9 @@ async def on_preview_button(
     else:
         await state.clear()
         await show_menu(
-            message, deps["roles"], intro=_("Черновик сохранён. Вернуться к нему можно из меню.")
+            message,
+            (await ctx.roles()),
+            intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
         )
 
 
@@ -101,12 +105,12 @@ def _short(text: str) -> str:
 
 
 async def on_edit_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if not isinstance(message, Message) or loaded is None:
-        await _already_handled(query, deps)
+        await _already_handled(query, ctx)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -117,51 +121,51 @@ async def on_edit_button(
         await state.set_state(FormDialog.answer)
     else:
         await state.set_state(FormDialog.preview)
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 async def _send(
     query: CallbackQuery | None,
     message: Message,
     state: FSMContext,
-    deps: Deps,
+    ctx: Ctx,
     late_reason: str | None,
 ) -> None:
     if query is not None:
         await query.answer()
     data = await state.get_data()
     result = await submissions.send(
-        deps["uow"],
-        deps["programmes"],
+        ctx.uow,
+        ctx.programmes,
         data["sid"],
-        deps["person"].id,
-        deps["clock"].now(),
-        deps["zone"],
+        (await ctx.member()).id,
+        ctx.clock.now(),
+        ctx.zone,
         late_reason,
-        deps["staff_chat_id"],
+        ctx.staff_chat_id,
     )
     if query is not None:
         await message.edit_reply_markup(reply_markup=None)
     outcome = result.outcome
     if outcome is SendOutcome.SENT and result.submission is not None:
         await state.clear()
-        await show_menu(message, deps["roles"], intro=sent_text(result.submission))
+        await show_menu(message, (await ctx.roles()), intro=sent_text(result.submission))
     elif outcome is SendOutcome.INCOMPLETE:
         await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
         first = result.missing[0]
-        form = submissions.form_of(deps["programmes"], submissions.snapshot(result.submission))  # type: ignore[arg-type]
+        form = submissions.form_of(ctx.programmes, submissions.snapshot(result.submission))  # type: ignore[arg-type]
         target = form.field(first) or next(f for f in form.fields if f.optional)
         await state.update_data(field=target.id, editing=True)
         await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     elif outcome is SendOutcome.NEEDS_LATE_REASON:
         await state.set_state(FormDialog.late_reason)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.by_order:
         await state.clear()
         await show_menu(
             message,
-            deps["roles"],
+            (await ctx.roles()),
             intro=_(
                 "Черновик сохранён, но не отправлен: сейчас приём закрыт. Он откроется по "
                 "распоряжению, и бот сообщит, когда он начнётся; тогда заявку можно будет отправить."
@@ -171,7 +175,7 @@ async def _send(
         await state.clear()
         await show_menu(
             message,
-            deps["roles"],
+            (await ctx.roles()),
             intro=_("Черновик сохранён. Отправить его можно будет с {day}: я напомню.").format(
                 day=result.timing.opens.strftime("%d.%m.%Y")
             ),
@@ -180,7 +184,7 @@ async def _send(
         await message.answer(_("Дата мероприятия уже прошла. Укажите новую дату."))
         await state.update_data(field="event_at", editing=True)
         await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     else:
         await lost_draft(message, state)
 
@@ -195,7 +199,7 @@ def sent_text(submission: Submission) -> str:
     )
 
 
-async def _already_handled(query: CallbackQuery, deps: Deps) -> None:
+async def _already_handled(query: CallbackQuery, ctx: Ctx) -> None:
     """A second tap on "Send" (or a button of a finished form) changes nothing."""
     await query.answer(
         _("Это уже сделано: форма закрыта. Статус — в «Мои заявки»."), show_alert=True
@@ -203,12 +207,12 @@ async def _already_handled(query: CallbackQuery, deps: Deps) -> None:
 
 
 @question(FormDialog.late_reason)
-async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current_or_tell(message, state, deps)
+async def ask_late_reason(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     timing = await submissions.current_timing(
-        deps["uow"], deps["programmes"], loaded[0], deps["clock"].now(), deps["zone"]
+        ctx.uow, ctx.programmes, loaded[0], ctx.clock.now(), ctx.zone
     )
     await message.answer(
         render("late_reason.html.j2", timing=timing, verdict_late=timing.verdict is Verdict.LATE),
@@ -218,21 +222,21 @@ async def ask_late_reason(message: Message, state: FSMContext, deps: Deps) -> No
     )
 
 
-async def on_late_reason(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_late_reason(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
         reason = validation.text(message.text or "", TEXT_MAX)
     except validation.InvalidInputError:
         await message.answer(_("Напишите причину опоздания текстом, до 3000 символов."))
         return
-    await _send(None, message, state, deps, late_reason=reason)
+    await _send(None, message, state, ctx, late_reason=reason)
 
 
-async def on_late_back(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
+async def on_late_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
         await state.set_state(FormDialog.preview)
-        await ask_again(query.message, state, deps)
+        await ask_again(query.message, state, ctx)
 
 
 def setup() -> Router:

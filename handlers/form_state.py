@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -12,10 +13,11 @@ from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from services import network_schools, submissions
 from services.fields import FieldSpec, FieldType
 from services.forms import Form
+from services.programmes import Programmes
 from services.submissions import Snapshot
 
 
@@ -44,24 +46,24 @@ def button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
 # --- Loading the draft the dialog is about --------------------------------------------------------
 
 
-async def current(state: FSMContext, deps: Deps) -> tuple[Snapshot, Form] | None:
+async def current(state: FSMContext, ctx: Ctx) -> tuple[Snapshot, Form] | None:
     """The draft being filled in and its form; None if it was sent or thrown away meanwhile."""
     data = await state.get_data()
-    person = deps["person"]
+    person = await ctx.person()
     if person is None or "sid" not in data:
         return None
-    submission = await deps["uow"].submissions.draft_by_id(data["sid"], person.id)
+    submission = await ctx.uow.submissions.draft_by_id(data["sid"], person.id)
     if submission is None:
         return None
     snap = submissions.snapshot(submission)
-    return snap, submissions.form_of(deps["programmes"], snap)
+    return snap, submissions.form_of(ctx.programmes, snap)
 
 
 async def current_or_tell(
-    message: Message, state: FSMContext, deps: Deps
+    message: Message, state: FSMContext, ctx: Ctx
 ) -> tuple[Snapshot, Form] | None:
     """The draft and its form, or None after telling the person it is gone."""
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if loaded is None:
         await lost_draft(message, state)
     return loaded
@@ -74,7 +76,7 @@ async def lost_draft(message: Message, state: FSMContext) -> None:
     )
 
 
-def shown_value(field: FieldSpec, value: Any, snap: Snapshot, deps: Deps) -> str:
+def shown_value(field: FieldSpec, value: Any, snap: Snapshot, zone: ZoneInfo) -> str:
     """A value as the person reads it."""
     if field.type is FieldType.FILES:
         return ", ".join(f.file_name for f in snap.files.get(field.id, []))
@@ -83,7 +85,7 @@ def shown_value(field: FieldSpec, value: Any, snap: Snapshot, deps: Deps) -> str
     if field.type is FieldType.YES_NO:
         return _("да") if value else _("нет")
     if field.type is FieldType.DATETIME:
-        return datetime.fromisoformat(value).astimezone(deps["zone"]).strftime("%d.%m.%Y %H:%M")
+        return datetime.fromisoformat(value).astimezone(zone).strftime("%d.%m.%Y %H:%M")
     if field.type is FieldType.EVENTS:
         return "\n".join(f"{n}. {plan_item_line(item)}" for n, item in enumerate(value, start=1))
     if field.type is FieldType.STAGES:
@@ -102,9 +104,9 @@ def plan_item_line(item: dict[str, str]) -> str:
     return f"{item.get('title', '')} ({', '.join(details)})" if details else item.get("title", "")
 
 
-def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
+def summary(snap: Snapshot, programmes: Programmes, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) of every question of the form that applies, in order."""
-    form = submissions.form_of(deps["programmes"], snap)
+    form = submissions.form_of(programmes, snap)
     rows = []
     levels: list[tuple[str, int | None, int | None]] = []
     for field in form.active(snap.values):
@@ -120,6 +122,6 @@ def summary(snap: Snapshot, deps: Deps) -> list[tuple[str, str]]:
             rows[-1] = (rows[-1][0], form_texts.participation_table(levels))
             continue
         rows.append(
-            (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, deps))
+            (form_texts.label(field), shown_value(field, snap.values.get(field.id), snap, zone))
         )
     return rows

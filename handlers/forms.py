@@ -16,8 +16,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_keys, form_network, form_texts
+from handlers.context import Ctx
 from handlers.date_picker import CDCalendar, CDHour, as_markup, hours_keyboard, month_keyboard
-from handlers.dialogs import Deps, ask_again, nav_row, question
+from handlers.dialogs import ask_again, nav_row, question
 from handlers.field_errors import explain
 from handlers.form_state import (
     CDForm,
@@ -42,7 +43,7 @@ CHOICE_BUTTON_MAX = 60
 # --- Asking ---------------------------------------------------------------------------------------
 
 
-def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> InlineKeyboardMarkup:
+def keyboard(field: FieldSpec, form: Form, snap: Snapshot, ctx: Ctx) -> InlineKeyboardMarkup:
     value = snap.values.get(field.id)
     rows: list[list[InlineKeyboardButton]] = []
     if field.type is FieldType.CHOICE:
@@ -61,8 +62,8 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
     elif field.type is FieldType.YES_NO:
         rows.append([button(_("Да"), "yes"), button(_("Нет"), "no")])
     elif field.type is FieldType.DATETIME:
-        today = calendar.local_date(deps["clock"].now(), deps["zone"])
-        shown = datetime.fromisoformat(value).astimezone(deps["zone"]).date() if value else today
+        today = calendar.local_date(ctx.clock.now(), ctx.zone)
+        shown = datetime.fromisoformat(value).astimezone(ctx.zone).date() if value else today
         rows += month_keyboard(shown.year, shown.month, today)
     elif field.type is FieldType.FILES:
         if snap.files.get(field.id):
@@ -86,8 +87,8 @@ def keyboard(field: FieldSpec, form: Form, snap: Snapshot, deps: Deps) -> Inline
 
 
 @question(FormDialog.answer)
-async def ask(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current_or_tell(message, state, deps)
+async def ask(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     snap, form = loaded
@@ -95,7 +96,7 @@ async def ask(message: Message, state: FSMContext, deps: Deps) -> None:
     field = form.field(data.get("field") or "") or form.after(None, snap.values)
     if field is None:
         await state.set_state(FormDialog.preview)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
     await state.update_data(field=field.id)
     step, total = form.position(field.id, snap.values)
@@ -106,35 +107,35 @@ async def ask(message: Message, state: FSMContext, deps: Deps) -> None:
             step=step,
             total=total,
             question=form_texts.question(field),
-            current=shown_value(field, value, snap, deps),
+            current=shown_value(field, value, snap, ctx.zone),
             type=field.type.value,
             optional=field.optional,
             allowed=files.allowed_list(),
         ),
-        reply_markup=keyboard(field, form, snap, deps),
+        reply_markup=keyboard(field, form, snap, ctx),
     )
 
 
 async def advance(
-    message: Message, state: FSMContext, deps: Deps, snap: Snapshot, form: Form
+    message: Message, state: FSMContext, ctx: Ctx, snap: Snapshot, form: Form
 ) -> None:
     """After an answer: the next question, or back to the preview when a field was edited."""
     data = await state.get_data()
     following = form.after(data.get("field"), snap.values)
     if data.get("editing") or following is None:
         await state.set_state(FormDialog.preview)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
     await state.update_data(field=following.id)
-    await ask(message, state, deps)
+    await ask(message, state, ctx)
 
 
 async def save(
-    message: Message, state: FSMContext, deps: Deps, field: FieldSpec, value: Any
+    message: Message, state: FSMContext, ctx: Ctx, field: FieldSpec, value: Any
 ) -> Snapshot | None:
     data = await state.get_data()
     snap = await submissions.save_value(
-        deps["uow"], data["sid"], deps["person"].id, field.id, value, deps["clock"].now()
+        ctx.uow, data["sid"], (await ctx.member()).id, field.id, value, ctx.clock.now()
     )
     if snap is None:
         await lost_draft(message, state)
@@ -144,30 +145,30 @@ async def save(
 # --- Typed answers ----------------------------------------------------------------------------------
 
 
-async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current_or_tell(message, state, deps)
+async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     form = loaded[1]
     field = form.field((await state.get_data()).get("field") or "")
     if field is None:
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
         return
     if field.type is FieldType.NETWORK:
-        await form_network.on_name(message, state, deps)
+        await form_network.on_name(message, state, ctx)
         return
     if field.type is FieldType.YES_NO and (message.text or "").strip().casefold() in _yes_no():
         await _answer(
-            message, state, deps, field, _yes_no()[(message.text or "").strip().casefold()]
+            message, state, ctx, field, _yes_no()[(message.text or "").strip().casefold()]
         )
         return
     try:
-        value = parse_text(field, message.text or "", deps["clock"].now(), deps["zone"])
+        value = parse_text(field, message.text or "", ctx.clock.now(), ctx.zone)
     except FieldError as error:
         await message.answer(explain(error, field))
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
         return
-    await _answer(message, state, deps, field, value)
+    await _answer(message, state, ctx, field, value)
 
 
 def _yes_no() -> dict[str, bool]:
@@ -175,41 +176,41 @@ def _yes_no() -> dict[str, bool]:
 
 
 async def _answer(
-    message: Message, state: FSMContext, deps: Deps, field: FieldSpec, value: Any
+    message: Message, state: FSMContext, ctx: Ctx, field: FieldSpec, value: Any
 ) -> None:
-    if field.type is FieldType.DATETIME and not await _date_acceptable(message, state, deps, value):
+    if field.type is FieldType.DATETIME and not await _date_acceptable(message, state, ctx, value):
         return
-    snap = await save(message, state, deps, field, value)
+    snap = await save(message, state, ctx, field, value)
     if snap is None:
         return
-    if field.type is FieldType.DATETIME and await _warn_if_late(message, state, deps, snap):
+    if field.type is FieldType.DATETIME and await _warn_if_late(message, state, ctx, snap):
         return
-    await advance(message, state, deps, snap, submissions.form_of(deps["programmes"], snap))
+    await advance(message, state, ctx, snap, submissions.form_of(ctx.programmes, snap))
 
 
-async def _date_acceptable(message: Message, state: FSMContext, deps: Deps, value: str) -> bool:
+async def _date_acceptable(message: Message, state: FSMContext, ctx: Ctx, value: str) -> bool:
     # Whether the moment has passed does not depend on the programme's lead time.
     timing = announcement_timing(
-        deps["programmes"].default,
+        ctx.programmes.default,
         datetime.fromisoformat(value),
-        deps["clock"].now(),
-        deps["zone"],
+        ctx.clock.now(),
+        ctx.zone,
     )
     if timing.verdict is Verdict.PAST:
         await message.answer(_("Это время уже прошло. Выберите дату в будущем."))
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
         return False
     return True
 
 
-async def _warn_if_late(message: Message, state: FSMContext, deps: Deps, snap: Snapshot) -> bool:
-    timing = submissions.timing_of(deps["programmes"], snap, deps["clock"].now(), deps["zone"])
+async def _warn_if_late(message: Message, state: FSMContext, ctx: Ctx, snap: Snapshot) -> bool:
+    timing = submissions.timing_of(ctx.programmes, snap, ctx.clock.now(), ctx.zone)
     if timing.verdict is not Verdict.LATE or timing.deadline is None:
         return False
     await message.answer(
         render(
             "announcement_late.html.j2",
-            lead_days=deps["programmes"].of(snap.submission.programme).announcements.lead_days,
+            lead_days=ctx.programmes.of(snap.submission.programme).announcements.lead_days,
             deadline=timing.deadline.strftime("%d.%m.%Y"),
         ),
         reply_markup=InlineKeyboardMarkup(
@@ -226,10 +227,10 @@ async def _warn_if_late(message: Message, state: FSMContext, deps: Deps, snap: S
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
-    loaded = await current(state, deps)
+    loaded = await current(state, ctx)
     if not isinstance(message, Message) or loaded is None:
         await query.answer(_("Этот шаг уже завершён."))
         return
@@ -238,14 +239,16 @@ async def on_button(
     action = callback_data.action
     if field is None:
         await query.answer()
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     if action == "cancel":
         await state.clear()
         await show_menu(
-            message, deps["roles"], intro=_("Черновик сохранён. Вернуться к нему можно из меню.")
+            message,
+            (await ctx.roles()),
+            intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
         )
     elif action == "back":
         previous = form.before(field.id, snap.values)
@@ -253,42 +256,42 @@ async def on_button(
             await message.answer(_("Это первый вопрос."))
         else:
             await state.update_data(field=previous.id)
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
     elif action in ("keep", "done", "keep_late"):
-        await advance(message, state, deps, snap, form)
+        await advance(message, state, ctx, snap, form)
     elif action == "skip":
-        updated = await save(message, state, deps, field, None)
+        updated = await save(message, state, ctx, field, None)
         if updated is not None:
-            await advance(message, state, deps, updated, form)
+            await advance(message, state, ctx, updated, form)
     elif action in ("yes", "no"):
-        await _answer(message, state, deps, field, action == "yes")
+        await _answer(message, state, ctx, field, action == "yes")
     elif (
         action == "choice"
         and callback_data.value.isdigit()
         and int(callback_data.value) < len(field.choices)
     ):
-        await _answer(message, state, deps, field, field.choices[int(callback_data.value)])
+        await _answer(message, state, ctx, field, field.choices[int(callback_data.value)])
     elif action == "clear":
-        await _clear(state, deps, field)
-        await ask(message, state, deps)
+        await _clear(state, ctx, field)
+        await ask(message, state, ctx)
     elif action == "redate":
         await state.update_data(field="event_at")
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
     elif action == "add":
         await state.update_data(item={})
         await state.set_state(FormDialog.plan_event)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     else:
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
 
 
-async def _clear(state: FSMContext, deps: Deps, field: FieldSpec) -> None:
+async def _clear(state: FSMContext, ctx: Ctx, field: FieldSpec) -> None:
     data = await state.get_data()
     if field.type is FieldType.FILES:
-        await submissions.clear_files(deps["uow"], data["sid"], deps["person"].id, field.id)
+        await submissions.clear_files(ctx.uow, data["sid"], (await ctx.member()).id, field.id)
     else:
         await submissions.save_value(
-            deps["uow"], data["sid"], deps["person"].id, field.id, None, deps["clock"].now()
+            ctx.uow, data["sid"], (await ctx.member()).id, field.id, None, ctx.clock.now()
         )
 
 
@@ -296,7 +299,7 @@ async def _clear(state: FSMContext, deps: Deps, field: FieldSpec) -> None:
 
 
 async def on_calendar(
-    query: CallbackQuery, callback_data: CDCalendar, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDCalendar, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -307,7 +310,7 @@ async def on_calendar(
         return
     if callback_data.action == "month":
         await query.answer()
-        today = calendar.local_date(deps["clock"].now(), deps["zone"])
+        today = calendar.local_date(ctx.clock.now(), ctx.zone)
         rows = month_keyboard(callback_data.y, callback_data.m, today)
         old = message.reply_markup.inline_keyboard if message.reply_markup else []
         tail = [
@@ -324,11 +327,11 @@ async def on_calendar(
     await message.edit_reply_markup(reply_markup=None)
     await state.update_data(day=date(callback_data.y, callback_data.m, callback_data.d).isoformat())
     await state.set_state(FormDialog.hour)
-    await ask_hour(message, state, deps)
+    await ask_hour(message, state, ctx)
 
 
 @question(FormDialog.hour)
-async def ask_hour(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_hour(message: Message, state: FSMContext, ctx: Ctx) -> None:
     day = date.fromisoformat((await state.get_data())["day"])
     await message.answer(
         _("Дата: {day}. Во сколько начало? Выберите или напишите время, например 10:30.").format(
@@ -341,15 +344,15 @@ async def ask_hour(message: Message, state: FSMContext, deps: Deps) -> None:
 
 
 async def on_hour_button(
-    query: CallbackQuery, callback_data: CDHour, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDHour, state: FSMContext, ctx: Ctx
 ) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await _set_hour(query.message, state, deps, time(callback_data.hh, callback_data.mm))
+        await _set_hour(query.message, state, ctx, time(callback_data.hh, callback_data.mm))
 
 
-async def on_hour_text(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_hour_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
         hours, minutes = (
             int(part) for part in (message.text or "").strip().replace(".", ":").split(":")
@@ -357,46 +360,46 @@ async def on_hour_text(message: Message, state: FSMContext, deps: Deps) -> None:
         moment = time(hours, minutes)
     except ValueError:
         await message.answer(_("Не понял время. Напишите его так: 10:30."))
-        await ask_hour(message, state, deps)
+        await ask_hour(message, state, ctx)
         return
-    await _set_hour(message, state, deps, moment)
+    await _set_hour(message, state, ctx, moment)
 
 
-async def on_hour_back(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
+async def on_hour_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
         await state.set_state(FormDialog.answer)
-        await ask(query.message, state, deps)
+        await ask(query.message, state, ctx)
 
 
-async def _set_hour(message: Message, state: FSMContext, deps: Deps, moment: time) -> None:
+async def _set_hour(message: Message, state: FSMContext, ctx: Ctx, moment: time) -> None:
     day = date.fromisoformat((await state.get_data())["day"])
-    local = datetime.combine(day, moment, tzinfo=deps["zone"])
+    local = datetime.combine(day, moment, tzinfo=ctx.zone)
     await state.set_state(FormDialog.answer)
-    loaded = await current_or_tell(message, state, deps)
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     field = loaded[1].field("event_at")
     if field is not None:
-        await _answer(message, state, deps, field, local.astimezone(UTC).isoformat())
+        await _answer(message, state, ctx, field, local.astimezone(UTC).isoformat())
 
 
 # --- Files ------------------------------------------------------------------------------------------
 
 
-async def on_file(message: Message, state: FSMContext, deps: Deps) -> None:
-    loaded = await current_or_tell(message, state, deps)
+async def on_file(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     snap, form = loaded
     field = form.field((await state.get_data()).get("field") or "")
     if field is None or field.type is not FieldType.FILES:
         await message.answer(_("Здесь нужен ответ текстом, а не файл."))
-        await ask(message, state, deps)
+        await ask(message, state, ctx)
         return
     incoming = incoming_file(message)
-    problem = files.check(incoming, deps["settings"].bot_api_local)
+    problem = files.check(incoming, ctx.files_local)
     if problem is not None:
         await message.answer(
             render(
@@ -408,7 +411,7 @@ async def on_file(message: Message, state: FSMContext, deps: Deps) -> None:
         )
         return
     count = await submissions.add_file(
-        deps["uow"], snap.submission.id, deps["person"].id, field.id, incoming, deps["clock"].now()
+        ctx.uow, snap.submission.id, (await ctx.member()).id, field.id, incoming, ctx.clock.now()
     )
     if count is None:
         await lost_draft(message, state)

@@ -6,26 +6,23 @@ from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated, Message
 
+from handlers.context import Ctx
 from handlers.render import render
-from storage.models import KnownGroup
-from storage.uow import UnitOfWork
+from services import groups
 
 _GROUPS = {"group", "supergroup"}
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
 
 
-async def on_added(event: ChatMemberUpdated, uow: UnitOfWork, staff_chat_id: int | None) -> None:
+async def on_added(event: ChatMemberUpdated, ctx: Ctx) -> None:
     if event.new_chat_member.status not in _PRESENT or event.old_chat_member.status in _PRESENT:
         return
     chat = event.chat
-    if chat.id == staff_chat_id:
+    if chat.id == ctx.staff_chat_id:
         await event.answer(render("staff_group_ready.html.j2"))
         return
-    if await uow.groups.get(chat.id) is not None:
-        return
-    uow.groups.add(KnownGroup(chat_id=chat.id, title=chat.title or ""))
-    await uow.commit()
-    await event.answer(render("group_setup.html.j2", chat_id=chat.id))
+    if await groups.first_time(ctx.uow, chat.id, chat.title or ""):
+        await event.answer(render("group_setup.html.j2", chat_id=chat.id))
 
 
 async def ignore(message: Message) -> None:

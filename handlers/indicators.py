@@ -8,7 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render
 from services import calendar, indicators
 from storage.models import SubmissionStatus
@@ -25,17 +25,17 @@ def _report_state(state: SubmissionStatus | None) -> str:
     return _("отчёт: {status}").format(status=form_texts.status_name(state))
 
 
-async def cmd_indicators(message: Message, deps: Deps) -> None:
-    if not deps["roles"].staff:
+async def cmd_indicators(message: Message, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
         await message.answer(_("Эта команда — для сотрудников института."))
         return
-    monitored = [(p, p.monitoring) for p in deps["programmes"] if p.monitoring is not None]
+    monitored = [(p, p.monitoring) for p in ctx.programmes if p.monitoring is not None]
     if not monitored:
         await message.answer(_("Показателей мониторинга нет в положениях этого бота."))
         return
-    today = calendar.local_date(deps["clock"].now(), deps["zone"])
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
     for programme, targets in monitored:
-        found = await indicators.measure(deps["uow"], programme, targets, today)
+        found = await indicators.measure(ctx.uow, programme, targets, today)
         await message.answer(
             render(
                 "indicators.html.j2",

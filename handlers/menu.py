@@ -55,7 +55,7 @@ MENU_BUTTONS = (
 
 def menu_labels(i18n: I18n) -> frozenset[str]:
     """Every label of the menu's buttons, in every language: a press is never an answer."""
-    labels = set()
+    labels: set[str] = set()
     for language in i18n.available_locales:
         with i18n.context(), i18n.use_locale(language):
             labels.update(str(label) for label in MENU_BUTTONS)

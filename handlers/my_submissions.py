@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.form_state import summary
 from handlers.menu import BUTTON_MY_SUBMISSIONS
 from handlers.render import render
@@ -31,23 +31,21 @@ def _school_ids(roles: Roles) -> list[int]:
     return sorted({s.id for s in roles.coordinator_of} | {s.id for s in roles.mentor_of})
 
 
-def _line(item: Submission, deps: Deps) -> str:
-    day = (item.sent_at or item.updated_at).astimezone(deps["zone"]).strftime("%d.%m.%Y")
+def _line(item: Submission, ctx: Ctx) -> str:
+    day = (item.sent_at or item.updated_at).astimezone(ctx.zone).strftime("%d.%m.%Y")
     return f"№ {item.id} · {passport_texts.title_of(item)} · {day} · {form_texts.status_name(item.status)}"
 
 
-async def show_list(message: Message, deps: Deps, page: int, edit: bool) -> None:
-    school_ids = _school_ids(deps["roles"])
-    items, total = await submissions.of_schools(
-        deps["uow"], school_ids, page * PAGE_SIZE, PAGE_SIZE
-    )
+async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
+    school_ids = _school_ids(await ctx.roles())
+    items, total = await submissions.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
     if total == 0:
         await message.answer(_("Пока нет ни одной заявки. Начните с меню внизу."))
         return
     rows = [
         [
             InlineKeyboardButton(
-                text=_line(item, deps)[:64],
+                text=_line(item, ctx)[:64],
                 callback_data=CDMine(action="open", value=item.id).pack(),
             )
         ]
@@ -70,7 +68,7 @@ async def show_list(message: Message, deps: Deps, page: int, edit: bool) -> None
         rows.append(pager)
     text = render(
         "my_submissions.html.j2",
-        lines=[_line(item, deps) for item in items],
+        lines=[_line(item, ctx) for item in items],
         total=total,
         page=page + 1,
         pages=(total + PAGE_SIZE - 1) // PAGE_SIZE,
@@ -82,13 +80,13 @@ async def show_list(message: Message, deps: Deps, page: int, edit: bool) -> None
         await message.answer(text, reply_markup=markup)
 
 
-async def on_menu(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_menu(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await state.clear()
-    await show_list(message, deps, 0, edit=False)
+    await show_list(message, ctx, 0, edit=False)
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: CDMine, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDMine, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -96,25 +94,25 @@ async def on_button(
         return
     if callback_data.action == "page":
         await query.answer()
-        await show_list(message, deps, max(callback_data.value, 0), edit=True)
+        await show_list(message, ctx, max(callback_data.value, 0), edit=True)
         return
-    item = await submissions.visible(deps["uow"], callback_data.value, _school_ids(deps["roles"]))
+    item = await submissions.visible(ctx.uow, callback_data.value, _school_ids(await ctx.roles()))
     if item is None:
         await query.answer(_("Эта заявка недоступна."), show_alert=True)
         return
     await query.answer()
-    person = deps["person"]
+    person = await ctx.person()
     is_own_draft = (
         item.status is SubmissionStatus.DRAFT and person is not None and item.author_id == person.id
     )
     if callback_data.action == "resume" and is_own_draft:
         await state.set_data({"sid": item.id, "field": None})
-        await resume_at_first_gap(message, state, deps)
+        await resume_at_first_gap(message, state, ctx)
         return
-    await _show_item(message, item, deps, is_own_draft)
+    await _show_item(message, item, ctx, is_own_draft)
 
 
-async def _show_item(message: Message, item: Submission, deps: Deps, is_own_draft: bool) -> None:
+async def _show_item(message: Message, item: Submission, ctx: Ctx, is_own_draft: bool) -> None:
     snap = submissions.snapshot(item)
     markup = None
     if is_own_draft:
@@ -136,10 +134,10 @@ async def _show_item(message: Message, item: Submission, deps: Deps, is_own_draf
             status=form_texts.status_name(item.status),
             school=item.school.name,
             sent=item.sent_at,
-            zone=deps["zone"],
+            zone=ctx.zone,
             late=item.late,
             late_reason=item.late_reason,
-            rows=summary(snap, deps),
+            rows=summary(snap, ctx.programmes, ctx.zone),
         ),
         reply_markup=markup,
     )

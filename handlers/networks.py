@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render
 from handlers.staff_commands import staff_only
 from services import calendar, networks
@@ -22,25 +22,25 @@ _COMMAND = re.compile(r"^№?\s*(\d+)(?:\s+([+-])\s*(.+?))?$", re.S)
 _TRAILING_YEAR = re.compile(r"^(.*\S)\s+(\d{4})\s*(?:г\.?)?$", re.S)
 
 
-async def cmd_network(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await staff_only(message, deps):
+async def cmd_network(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
         return
     parsed = _COMMAND.match((command.args or "").strip())
     if parsed is None:
         await message.answer(render("network_usage.html.j2"))
         return
-    uow = deps["uow"]
+    uow = ctx.uow
     platform = await uow.platforms.get(int(parsed[1]))
     if platform is None:
         await message.answer(_("Площадки № {number} нет.").format(number=parsed[1]))
         return
     sign, target = parsed[2], parsed[3]
     if sign is None:
-        await _show(message, platform, deps)
+        await _show(message, platform, ctx)
         return
     year: int | None = None
     if sign == "+" and (with_year := _TRAILING_YEAR.match(target)):
-        today = calendar.local_date(deps["clock"].now(), deps["zone"])
+        today = calendar.local_date(ctx.clock.now(), ctx.zone)
         try:
             year = parse_year(with_year[2], today.year)
         except FieldError:
@@ -54,22 +54,20 @@ async def cmd_network(message: Message, command: CommandObject, deps: Deps) -> N
         await message.answer(render("school_lookup_failed.html.j2", found=found, needle=target))
         return
     actor = message.from_user.id if message.from_user else 0
-    now = deps["clock"].now()
+    now = ctx.clock.now()
     if sign == "+":
         outcome = await networks.add_school(uow, platform, found.school, year, actor, now)
     else:
         outcome = await networks.remove_school(uow, platform, found.school, actor, now)
-    await _show(message, platform, deps, outcome)
+    await _show(message, platform, ctx, outcome)
 
 
 async def _show(
-    message: Message, platform: Platform, deps: Deps, outcome: networks.Outcome | None = None
+    message: Message, platform: Platform, ctx: Ctx, outcome: networks.Outcome | None = None
 ) -> None:
     schools = {
         s.id: s
-        for s in await deps["uow"].platforms.schools(
-            [member.school_id for member in platform.members]
-        )
+        for s in await ctx.uow.platforms.schools([member.school_id for member in platform.members])
     }
     members = [
         (schools[m.school_id], m.joined_year, m.school_id == platform.lead_school_id)
@@ -81,7 +79,7 @@ async def _show(
         render(
             "network.html.j2",
             platform=platform,
-            programme=deps["programmes"].of(platform.programme).title,
+            programme=ctx.programmes.of(platform.programme).title,
             members=members,
             outcome=outcome,
         )

@@ -12,16 +12,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, nav_keyboard, nav_row, question, take_text
+from handlers.context import Ctx
+from handlers.dialogs import nav_keyboard, nav_row, question, take_text
 from handlers.menu import request_access_keyboard, show_menu
 from handlers.render import render
 from services import onboarding, tutors, validation
-from services.clock import Clock
 from services.invitations import InvitationState, check
 from services.onboarding import Newcomer
 from services.programmes import Programmes
 from services.roles import Roles, roles_of
-from storage.models import Invitation, Person, Role
+from storage.models import Invitation, Role
 from storage.uow import UnitOfWork
 
 
@@ -43,18 +43,13 @@ def consent_keyboard(flow: str) -> InlineKeyboardMarkup:
 
 
 async def start_with_code(
-    message: Message,
-    command: CommandObject,
-    state: FSMContext,
-    uow: UnitOfWork,
-    person: Person | None,
-    roles: Roles,
-    clock: Clock,
-    programmes: Programmes,
+    message: Message, command: CommandObject, state: FSMContext, ctx: Ctx
 ) -> None:
+    person = await ctx.person()
+    roles = await ctx.roles()
     await state.clear()
     code = command.args or ""
-    checked = await check(uow, code, clock.now())
+    checked = await check(ctx.uow, code, ctx.clock.now())
     invitation = checked.invitation
     if checked.state is InvitationState.UNKNOWN or invitation is None:
         await message.answer(
@@ -85,9 +80,9 @@ async def start_with_code(
             reply_markup=request_access_keyboard(),
         )
         return
-    title = await _mentor_title(uow, programmes, invitation)
+    title = await _mentor_title(ctx.uow, ctx.programmes, invitation)
     if person is not None:
-        await _finish(message, state, uow, code, clock.now(), None, roles, title)
+        await _finish(message, state, ctx.uow, code, ctx.clock.now(), None, roles, title)
         return
     await state.set_state(Onboarding.consent)
     await state.update_data(
@@ -97,11 +92,11 @@ async def start_with_code(
         district=invitation.school_id is None,
         title=title,
     )
-    await _ask_consent(message, state)
+    await _ask_consent(message, state, ctx)
 
 
 @question(Onboarding.consent)
-async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_consent(message: Message, state: FSMContext, ctx: Ctx) -> None:
     data = await state.get_data()
     await message.answer(
         render(
@@ -115,46 +110,45 @@ async def _ask_consent(message: Message, state: FSMContext, _deps: Deps | None =
     )
 
 
-async def on_consent(query: CallbackQuery, state: FSMContext, clock: Clock) -> None:
+async def on_consent(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    await state.update_data(consent_at=clock.now().isoformat())
+    await state.update_data(consent_at=ctx.clock.now().isoformat())
     await state.set_state(Onboarding.full_name)
-    await _ask_full_name(query.message, state)
+    await _ask_full_name(query.message, state, ctx)
 
 
 @question(Onboarding.full_name, back=Onboarding.consent)
-async def _ask_full_name(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Шаг 1 из 2. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
     )
 
 
-async def on_full_name(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     full_name = await take_text(
-        message, state, deps, validation.full_name, _("фамилию, имя и отчество")
+        message, state, ctx, validation.full_name, _("фамилию, имя и отчество")
     )
     if full_name is None:
         return
     await state.update_data(full_name=full_name)
     await state.set_state(Onboarding.position)
-    await _ask_position(message, state)
+    await _ask_position(message, state, ctx)
 
 
 @question(Onboarding.position, back=Onboarding.full_name)
-async def _ask_position(message: Message, state: FSMContext, _deps: Deps | None = None) -> None:
+async def _ask_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Шаг 2 из 2. Ваша должность (например: заместитель директора по УВР)."),
         reply_markup=nav_keyboard(),
     )
 
 
-async def on_position(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, roles: Roles, deps: Deps
-) -> None:
-    position = await take_text(message, state, deps, validation.position, _("должность"))
+async def on_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
+    position = await take_text(message, state, ctx, validation.position, _("должность"))
     if position is None:
         return
     data = await state.get_data()
@@ -165,7 +159,14 @@ async def on_position(
         consent_at=datetime.fromisoformat(data["consent_at"]),
     )
     await _finish(
-        message, state, uow, data["code"], clock.now(), newcomer, roles, data.get("title", "")
+        message,
+        state,
+        ctx.uow,
+        data["code"],
+        ctx.clock.now(),
+        newcomer,
+        roles,
+        data.get("title", ""),
     )
 
 
@@ -214,7 +215,8 @@ async def _finish(
     await show_menu(message, new_roles, intro=intro)
 
 
-async def start_plain(message: Message, state: FSMContext, roles: Roles) -> None:
+async def start_plain(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     await state.clear()
     if roles.registered or roles.staff:
         await show_menu(message, roles)

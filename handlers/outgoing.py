@@ -36,6 +36,7 @@ from handlers.render import render
 from handlers.review_cards import TOPIC_OF_KIND, CDFix, card_keyboard, card_text, topic_title
 from services import access_requests, messages, review
 from services.messages import Rule
+from services.outbox import Planned
 from services.programmes import Programmes
 from services.roles import roles_of
 from services.submissions import snapshot
@@ -80,7 +81,6 @@ class Outgoing:
         self._staff_chat_id = staff_chat_id
         self._render_reminder = render_reminder
         self._forums: dict[int, tuple[float, bool]] = {}
-        self._deps: Mapping[str, Any] = {"programmes": programmes, "zone": zone}
         self._rules: dict[str, Callable[[Bot, Reminder, dict[str, Any]], Awaitable[Delivered]]]
         self._rules = {
             Rule.CARD: self._card,
@@ -108,7 +108,7 @@ class Outgoing:
             sent = await bot.send_message(row.chat_id, text, reply_markup=markup)
             return Delivered(sent.message_id)
 
-    async def undelivered(self, row: Reminder, now: datetime) -> list[messages.Planned]:
+    async def undelivered(self, row: Reminder, now: datetime) -> list[Planned]:
         """What to write when a row is given up: a card that never arrived is told about."""
         if row.rule != Rule.CARD or self._staff_chat_id is None:
             return []
@@ -126,8 +126,8 @@ class Outgoing:
     async def _card(self, bot: Bot, row: Reminder, payload: dict[str, Any]) -> Delivered:
         async with self._uow() as uow:
             submission = await self._submission(uow, payload)
-            text = await card_text(uow, submission, self._deps)
-            markup = card_keyboard(submission, self._deps)
+            text = await card_text(uow, submission, self._programmes, self._zone)
+            markup = card_keyboard(submission, self._programmes)
             thread = await self._thread(bot, uow, row.chat_id, submission, create=True)
         try:
             sent = await bot.send_message(
@@ -160,8 +160,8 @@ class Outgoing:
             submission = await self._submission(uow, payload)
             if submission.card_chat_id is None or submission.card_message_id is None:
                 raise _NothingToSendError  # the card never arrived: /pending shows it
-            text = await card_text(uow, submission, self._deps)
-            markup = card_keyboard(submission, self._deps)
+            text = await card_text(uow, submission, self._programmes, self._zone)
+            markup = card_keyboard(submission, self._programmes)
         await bot.edit_message_text(
             text,
             chat_id=submission.card_chat_id,

@@ -7,7 +7,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, ask_again, question
+from handlers.context import Ctx
+from handlers.dialogs import ask_again, question
 from handlers.field_errors import explain
 from handlers.form_state import CDForm, FormDialog, button, lost_draft
 from services import submissions
@@ -17,12 +18,12 @@ from services.forms import ACTIVITY_FIELDS
 OPTIONAL = frozenset({"expected_result", "audience"})
 
 
-async def _fields(state: FSMContext, deps: Deps) -> list[FieldSpec]:
+async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
     """The questions of one event, as the plan's programme lists them."""
     if (await state.get_data()).get("field") == "activities":
         return [FieldSpec(name, FieldType.TEXT) for name in ACTIVITY_FIELDS]
-    plan = await deps["uow"].submissions.get((await state.get_data()).get("sid", 0))
-    programmes = deps["programmes"]
+    plan = await ctx.uow.submissions.get((await state.get_data()).get("sid", 0))
+    programmes = ctx.programmes
     programme = programmes.of(plan.programme) if plan else programmes.default
     fields = []
     for name in programme.reports.plan_fields:
@@ -47,13 +48,13 @@ def _questions() -> dict[str, str]:
 
 
 @question(FormDialog.plan_event)
-async def ask_item(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
     data = await state.get_data()
     item = data.get("item") or {}
-    fields = await _fields(state, deps)
+    fields = await _fields(state, ctx)
     field = next((f for f in fields if f.id not in item), None)
     if field is None:
-        await _store(message, state, deps, item)
+        await _store(message, state, ctx, item)
         return
     rows = []
     if field.type is FieldType.CHOICE:
@@ -61,7 +62,7 @@ async def ask_item(message: Message, state: FSMContext, deps: Deps) -> None:
     if field.optional:
         rows.append([button(_("Пропустить"), "pskip")])
     rows.append([button(_("✖️ Не добавлять это мероприятие"), "pdrop")])
-    number = len((await _events(state, deps)) or []) + 1
+    number = len((await _events(state, ctx)) or []) + 1
     await message.answer(
         _("Мероприятие {number}. {question}").format(
             number=number, question=_questions()[field.id]
@@ -75,23 +76,23 @@ def _list_field(data: dict[str, object]) -> str:
     return str(data.get("field") or "events")
 
 
-async def _events(state: FSMContext, deps: Deps) -> list[dict[str, str]] | None:
+async def _events(state: FSMContext, ctx: Ctx) -> list[dict[str, str]] | None:
     data = await state.get_data()
-    submission = await deps["uow"].submissions.draft_by_id(data["sid"], deps["person"].id)
+    submission = await ctx.uow.submissions.draft_by_id(data["sid"], (await ctx.member()).id)
     if submission is None:
         return None
     return list(submissions.snapshot(submission).values.get(_list_field(data)) or [])
 
 
-async def _store(message: Message, state: FSMContext, deps: Deps, item: dict[str, str]) -> None:
-    events = await _events(state, deps)
+async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, str]) -> None:
+    events = await _events(state, ctx)
     if events is None:
         await lost_draft(message, state)
         return
     events.append(item)
     data = await state.get_data()
     await submissions.save_value(
-        deps["uow"], data["sid"], deps["person"].id, _list_field(data), events, deps["clock"].now()
+        ctx.uow, data["sid"], (await ctx.member()).id, _list_field(data), events, ctx.clock.now()
     )
     await state.update_data(item={})
     await state.set_state(FormDialog.answer)
@@ -100,37 +101,37 @@ async def _store(message: Message, state: FSMContext, deps: Deps, item: dict[str
             title=item.get("title", ""), count=len(events)
         )
     )
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
-async def _set(message: Message, state: FSMContext, deps: Deps, name: str, value: str) -> None:
+async def _set(message: Message, state: FSMContext, ctx: Ctx, name: str, value: str) -> None:
     item = dict((await state.get_data()).get("item") or {})
     item[name] = value
     await state.update_data(item=item)
-    await ask_item(message, state, deps)
+    await ask_item(message, state, ctx)
 
 
-async def _current_field(item: dict[str, str], state: FSMContext, deps: Deps) -> FieldSpec | None:
-    return next((f for f in await _fields(state, deps) if f.id not in item), None)
+async def _current_field(item: dict[str, str], state: FSMContext, ctx: Ctx) -> FieldSpec | None:
+    return next((f for f in await _fields(state, ctx) if f.id not in item), None)
 
 
-async def on_text(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
     item = (await state.get_data()).get("item") or {}
-    field = await _current_field(item, state, deps)
+    field = await _current_field(item, state, ctx)
     if field is None:
-        await ask_item(message, state, deps)
+        await ask_item(message, state, ctx)
         return
     try:
-        value = parse_text(field, message.text or "", deps["clock"].now(), deps["zone"])
+        value = parse_text(field, message.text or "", ctx.clock.now(), ctx.zone)
     except FieldError as error:
         await message.answer(explain(error, field))
-        await ask_item(message, state, deps)
+        await ask_item(message, state, ctx)
         return
-    await _set(message, state, deps, field.id, value)
+    await _set(message, state, ctx, field.id, value)
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
     await query.answer()
@@ -138,21 +139,21 @@ async def on_button(
         return
     await message.edit_reply_markup(reply_markup=None)
     item = (await state.get_data()).get("item") or {}
-    field = await _current_field(item, state, deps)
+    field = await _current_field(item, state, ctx)
     if callback_data.action == "pdrop" or field is None:
         await state.update_data(item={})
         await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     elif callback_data.action == "pskip" and field.optional:
-        await _set(message, state, deps, field.id, "")
+        await _set(message, state, ctx, field.id, "")
     elif (
         callback_data.action == "pchoice"
         and callback_data.value.isdigit()
         and int(callback_data.value) < len(field.choices)
     ):
-        await _set(message, state, deps, field.id, field.choices[int(callback_data.value)])
+        await _set(message, state, ctx, field.id, field.choices[int(callback_data.value)])
     else:
-        await ask_item(message, state, deps)
+        await ask_item(message, state, ctx)
 
 
 def setup() -> Router:

@@ -10,7 +10,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, expiring, nav_keyboard, question
+from handlers.context import Ctx
+from handlers.dialogs import expiring, nav_keyboard, question
 from handlers.field_errors import explain
 from handlers.reminder_texts import CDAnnouncePlanned, CDHeld
 from handlers.submit import resume_at_first_gap
@@ -28,13 +29,13 @@ class EventOutcome(StatesGroup):
 
 
 async def on_announce(
-    query: CallbackQuery, callback_data: CDAnnouncePlanned, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDAnnouncePlanned, state: FSMContext, ctx: Ctx
 ) -> None:
-    person = deps["person"]
+    person = await ctx.person()
     draft = None
     if person is not None:
         draft = await submissions.draft_from_planned(
-            deps["uow"], deps["programmes"], person, callback_data.event_id, deps["clock"].now()
+            ctx.uow, ctx.programmes, person, callback_data.event_id, ctx.clock.now()
         )
     if draft is None or not isinstance(query.message, Message):
         await query.answer(
@@ -44,20 +45,18 @@ async def on_announce(
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await state.set_data({"sid": draft.id, "field": None})
-    await resume_at_first_gap(query.message, state, deps)
+    await resume_at_first_gap(query.message, state, ctx)
 
 
-async def on_held(
-    query: CallbackQuery, callback_data: CDHeld, state: FSMContext, deps: Deps
-) -> None:
-    person = deps["person"]
+async def on_held(query: CallbackQuery, callback_data: CDHeld, state: FSMContext, ctx: Ctx) -> None:
+    person = await ctx.person()
     message = query.message
     if person is None or not isinstance(message, Message):
         await query.answer(_("Отвечать может только координатор школы."), show_alert=True)
         return
     if not callback_data.held:
         saved = await submissions.record_outcome(
-            deps["uow"], callback_data.sid, person, False, None, None, deps["clock"].now()
+            ctx.uow, callback_data.sid, person, False, None, None, ctx.clock.now()
         )
         await query.answer(
             _("Отмечено: мероприятие не состоялось.") if saved else _("Это не ваше мероприятие.")
@@ -68,41 +67,41 @@ async def on_held(
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await state.set_data(
-        {"outcome_sid": callback_data.sid, **expiring(deps["clock"].now(), QUESTION_WAITS)}
+        {"outcome_sid": callback_data.sid, **expiring(ctx.clock.now(), QUESTION_WAITS)}
     )
     await state.set_state(EventOutcome.participants)
-    await ask_participants(message, state, deps)
+    await ask_participants(message, state, ctx)
 
 
 @question(EventOutcome.participants)
-async def ask_participants(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_participants(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await message.answer(
         _("Сколько человек участвовало? Напишите число."),
         reply_markup=nav_keyboard(back=False),
     )
 
 
-async def on_participants(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_participants(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
-        count = parse_text(PARTICIPANTS, message.text or "", deps["clock"].now(), deps["zone"])
+        count = parse_text(PARTICIPANTS, message.text or "", ctx.clock.now(), ctx.zone)
     except FieldError as error:
         await message.answer(explain(error, PARTICIPANTS))
-        await ask_participants(message, state, deps)
+        await ask_participants(message, state, ctx)
         return
     data = await state.get_data()
     await state.set_state(EventOutcome.link)
     saved = await submissions.record_outcome(
-        deps["uow"], data["outcome_sid"], deps["person"], True, count, None, deps["clock"].now()
+        ctx.uow, data["outcome_sid"], await ctx.member(), True, count, None, ctx.clock.now()
     )
     if not saved:
         await state.clear()
         await message.answer(_("Не удалось сохранить: это мероприятие не вашей школы."))
         return
-    await ask_link(message, state, deps)
+    await ask_link(message, state, ctx)
 
 
 @question(EventOutcome.link)
-async def ask_link(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_link(message: Message, state: FSMContext, ctx: Ctx) -> None:
     skip = InlineKeyboardButton(text=_("Пропустить"), callback_data="outcome_skip")
     await message.answer(
         _(
@@ -113,17 +112,17 @@ async def ask_link(message: Message, state: FSMContext, deps: Deps) -> None:
     )
 
 
-async def on_link(message: Message, state: FSMContext, deps: Deps) -> None:
+async def on_link(message: Message, state: FSMContext, ctx: Ctx) -> None:
     try:
         link = parse_url(message.text or "")
     except FieldError as error:
         await message.answer(explain(error, FieldSpec("link", FieldType.URL)))
-        await ask_link(message, state, deps)
+        await ask_link(message, state, ctx)
         return
     data = await state.get_data()
     await state.clear()
     await submissions.record_outcome(
-        deps["uow"], data["outcome_sid"], deps["person"], True, None, link, deps["clock"].now()
+        ctx.uow, data["outcome_sid"], await ctx.member(), True, None, link, ctx.clock.now()
     )
     await message.answer(_("Спасибо! Это войдёт в годовой отчёт."))
 

@@ -14,7 +14,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
-from handlers.dialogs import Deps, ask_again
+from handlers.context import Ctx
+from handlers.dialogs import ask_again
 from handlers.expertise import start as start_conclusion
 from handlers.form_state import FormDialog
 from handlers.render import render, render_plain
@@ -48,8 +49,8 @@ def reasons(lead_days: int) -> list[str]:
     ]
 
 
-def _lead_days(submission: Submission | None, deps: Deps) -> int:
-    programmes = deps["programmes"]
+def _lead_days(submission: Submission | None, ctx: Ctx) -> int:
+    programmes = ctx.programmes
     programme = programmes.of(submission.programme) if submission else programmes.default
     return programme.announcements.lead_days
 
@@ -60,20 +61,20 @@ async def on_card_button(
     state: FSMContext,
     bot: Bot,
     i18n: I18n,
-    deps: Deps,
+    ctx: Ctx,
 ) -> None:
     """Authorised here, whatever the data says: a modified client can send any callback."""
-    if not deps["roles"].staff:
+    if not (await ctx.roles()).staff:
         await query.answer(
             _("Действовать по заявкам могут только сотрудники института."), show_alert=True
         )
         return
-    uow: UnitOfWork = deps["uow"]
-    actor, name, now = query.from_user.id, query.from_user.full_name, deps["clock"].now()
+    uow: UnitOfWork = ctx.uow
+    actor, name, now = query.from_user.id, query.from_user.full_name, ctx.clock.now()
     action = callback_data.action
     if action == "claim":
-        result = await review.claim(uow, callback_data.sid, actor, name, now, deps["staff_chat_id"])
-        await _after(query, result, deps)
+        result = await review.claim(uow, callback_data.sid, actor, name, now, ctx.staff_chat_id)
+        await _after(query, result, ctx)
     elif action == "approve":
         result = await review.decide(
             uow,
@@ -83,24 +84,24 @@ async def on_card_button(
             name,
             "",
             now,
-            deps["programmes"],
-            deps["destinations"],
+            ctx.programmes,
+            ctx.destinations,
         )
-        await _after(query, result, deps)
+        await _after(query, result, ctx)
     elif action in ("changes", "reject"):
-        await _ask_comment(query, state, callback_data.sid, Decision(action), deps)
+        await _ask_comment(query, state, callback_data.sid, Decision(action), ctx)
     elif action == "expert":
-        await start_conclusion(query, callback_data.sid, deps)
+        await start_conclusion(query, callback_data.sid, ctx)
     else:
         await query.answer()
 
 
 async def _ask_comment(
-    query: CallbackQuery, state: FSMContext, sid: int, decision: Decision, deps: Deps
+    query: CallbackQuery, state: FSMContext, sid: int, decision: Decision, ctx: Ctx
 ) -> None:
-    submission = await deps["uow"].submissions.get(sid)
+    submission = await ctx.uow.submissions.get(sid)
     if submission is None or submission.status not in review.OPEN:
-        await _refuse_decided(query, submission, deps)
+        await _refuse_decided(query, submission, ctx)
         return
     await query.answer()
     rows = [
@@ -109,7 +110,7 @@ async def _ask_comment(
                 text=text, callback_data=CDReason(sid=sid, decision=decision.value, reason=i).pack()
             )
         ]
-        for i, text in enumerate(reasons(_lead_days(submission, deps)))
+        for i, text in enumerate(reasons(_lead_days(submission, ctx)))
     ]
     rows.append(
         [
@@ -140,17 +141,17 @@ async def on_reason(
     state: FSMContext,
     bot: Bot,
     i18n: I18n,
-    deps: Deps,
+    ctx: Ctx,
 ) -> None:
-    if not deps["roles"].staff:
+    if not (await ctx.roles()).staff:
         await query.answer(
             _("Действовать по заявкам могут только сотрудники института."), show_alert=True
         )
         return
     if isinstance(query.message, Message):
         await _drop_prompt(bot, query.message)
-    submission = await deps["uow"].submissions.get(callback_data.sid)
-    presets = reasons(_lead_days(submission, deps))
+    submission = await ctx.uow.submissions.get(callback_data.sid)
+    presets = reasons(_lead_days(submission, ctx))
     if callback_data.reason < 0 or callback_data.reason >= len(presets):
         await state.clear()
         await query.answer(_("Отменено."))
@@ -158,19 +159,19 @@ async def on_reason(
     await state.clear()
     comment = presets[callback_data.reason]
     result = await review.decide(
-        deps["uow"],
+        ctx.uow,
         callback_data.sid,
         Decision(callback_data.decision),
         query.from_user.id,
         query.from_user.full_name,
         comment,
-        deps["clock"].now(),
-        destinations=deps["destinations"],
+        ctx.clock.now(),
+        destinations=ctx.destinations,
     )
-    await _after(query, result, deps)
+    await _after(query, result, ctx)
 
 
-async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, deps: Deps) -> None:
+async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, ctx: Ctx) -> None:
     """A reply in the group to the prompt is the comment of the decision."""
     data = await state.get_data()
     replied = message.reply_to_message
@@ -183,19 +184,17 @@ async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, 
     await state.clear()
     await _drop_prompt(bot, replied)
     result = await review.decide(
-        deps["uow"],
+        ctx.uow,
         data["sid"],
         Decision(data["decision"]),
         message.from_user.id if message.from_user else 0,
         message.from_user.full_name if message.from_user else "",
         comment,
-        deps["clock"].now(),
-        destinations=deps["destinations"],
+        ctx.clock.now(),
+        destinations=ctx.destinations,
     )
     if result.outcome is Outcome.ALREADY_DECIDED and result.submission is not None:
-        await message.reply(
-            render_plain("review_already.j2", s=result.submission, zone=deps["zone"])
-        )
+        await message.reply(render_plain("review_already.j2", s=result.submission, zone=ctx.zone))
 
 
 async def _drop_prompt(bot: Bot, prompt: Message) -> None:
@@ -207,12 +206,12 @@ async def _drop_prompt(bot: Bot, prompt: Message) -> None:
         log.debug("prompt %s already without buttons", prompt.message_id)
 
 
-async def _after(query: CallbackQuery, result: review.Result, deps: Deps) -> None:
+async def _after(query: CallbackQuery, result: review.Result, ctx: Ctx) -> None:
     if result.outcome is Outcome.NOT_FOUND or result.submission is None:
         await query.answer(_("Такой заявки нет."), show_alert=True)
         return
     if result.outcome is Outcome.ALREADY_DECIDED:
-        await _refuse_decided(query, result.submission, deps)
+        await _refuse_decided(query, result.submission, ctx)
         return
     if result.outcome is Outcome.CONCLUSION_MISSING:
         await query.answer(
@@ -236,25 +235,25 @@ async def _after(query: CallbackQuery, result: review.Result, deps: Deps) -> Non
     await query.answer(_("Готово."))
 
 
-async def _refuse_decided(query: CallbackQuery, submission: Submission | None, deps: Deps) -> None:
+async def _refuse_decided(query: CallbackQuery, submission: Submission | None, ctx: Ctx) -> None:
     if submission is None:
         await query.answer(_("Такой заявки нет."), show_alert=True)
         return
     await query.answer(
-        render_plain("review_already.j2", s=submission, zone=deps["zone"]), show_alert=True
+        render_plain("review_already.j2", s=submission, zone=ctx.zone), show_alert=True
     )
 
 
-async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, deps: Deps) -> None:
+async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, ctx: Ctx) -> None:
     """The coordinator reopens the submission sent back to them; the preview is the way in."""
-    person = deps["person"]
+    person = await ctx.person()
     message = query.message
     if person is None or not isinstance(message, Message):
         await query.answer(_("Исправлять может только координатор школы."), show_alert=True)
         return
-    submission = await review.reopen(deps["uow"], callback_data.sid, person, deps["clock"].now())
+    submission = await review.reopen(ctx.uow, callback_data.sid, person, ctx.clock.now())
     if submission is None:
-        current = await deps["uow"].submissions.get(callback_data.sid)
+        current = await ctx.uow.submissions.get(callback_data.sid)
         can_continue = (
             current is not None and current.status == "draft" and current.author_id == person.id
         )
@@ -268,7 +267,7 @@ async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, 
     await message.answer(
         _("Исправьте нужные поля и отправьте заявку снова: сотрудники увидят, что изменилось.")
     )
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 def setup(staff_chat_id: int | None) -> Router:

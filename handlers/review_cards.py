@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps
 from handlers.form_state import summary
 from handlers.render import render
 from services import expertise, review, submissions
+from services.programmes import Programmes
 from storage.models import Submission, SubmissionKind, SubmissionStatus
 from storage.uow import UnitOfWork
 
@@ -48,7 +50,7 @@ def topic_title(topic: str) -> str:
     return titles[topic]
 
 
-def card_keyboard(submission: Submission, deps: Deps) -> InlineKeyboardMarkup | None:
+def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeyboardMarkup | None:
     if submission.status not in review.OPEN:
         return None
     decide = [
@@ -72,7 +74,7 @@ def card_keyboard(submission: Submission, deps: Deps) -> InlineKeyboardMarkup | 
             callback_data=CDReview(action="claim", sid=submission.id).pack(),
         )
         rows.insert(0, [claim])
-    if expertise.approval_blocked(deps["programmes"], submission) is expertise.Blocked.MISSING:
+    if expertise.approval_blocked(programmes, submission) is expertise.Blocked.MISSING:
         conclude = InlineKeyboardButton(
             text=_("🧾 Экспертное заключение"),
             callback_data=CDReview(action="expert", sid=submission.id).pack(),
@@ -87,45 +89,46 @@ def _shorten(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
     ]
 
 
-async def card_text(uow: UnitOfWork, submission: Submission, deps: Deps) -> str:
+async def card_text(
+    uow: UnitOfWork, submission: Submission, programmes: Programmes, zone: ZoneInfo
+) -> str:
     snap = submissions.snapshot(submission)
     changes = await review.last_changes(uow, submission)
-    form = submissions.form_of(deps["programmes"], snap)
+    form = submissions.form_of(programmes, snap)
     changed_labels = [
         form_texts.label(field) for field in form.fields if changes and field.id in changes.fields
     ]
-    rows = summary(snap, deps)
-    expert = expertise.definition_for(deps["programmes"], submission)
+    rows = summary(snap, programmes, zone)
+    expert = expertise.definition_for(programmes, submission)
     text = ""
     for limit in CARD_VALUE_LIMITS:
         text = render(
             "review_card.html.j2",
             s=submission,
             kind=passport_texts.kind_of(submission),
-            variant=_variant_title(submission, deps),
-            programme=_programme_title(submission, deps),
+            variant=_variant_title(submission, programmes),
+            programme=_programme_title(submission, programmes),
             status=form_texts.status_name(submission.status),
             rows=_shorten(rows, limit),
             changes=changes,
             changed_labels=changed_labels,
             expert_title=expert.title if expert else "",
             conclusion=expertise.given(submission),
-            zone=deps["zone"],
+            zone=zone,
         )
         if len(text) <= TEXT_LIMIT:
             break
     return text
 
 
-def _programme_title(submission: Submission, deps: Deps) -> str:
+def _programme_title(submission: Submission, programmes: Programmes) -> str:
     """Named on the card only when the staff group serves several programmes."""
-    programmes = deps["programmes"]
     return programmes.of(submission.programme).title if len(programmes) > 1 else ""
 
 
-def _variant_title(submission: Submission, deps: Deps) -> str:
+def _variant_title(submission: Submission, programmes: Programmes) -> str:
     if stage := passport_texts.stage_details(submission):
         return stage
-    kinds = deps["programmes"].of(submission.programme).applications.kinds()
+    kinds = programmes.of(submission.programme).applications.kinds()
     kind = kinds.get(submission.variant)
     return kind.title if kind is not None else ""

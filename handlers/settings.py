@@ -8,7 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render
 from services import notifications
 
@@ -29,13 +29,13 @@ def _view(is_muted: bool) -> tuple[str, InlineKeyboardMarkup]:
     )
 
 
-async def cmd_settings(message: Message, deps: Deps) -> None:
-    text, markup = _view(await notifications.muted(deps["uow"], message.chat.id))
+async def cmd_settings(message: Message, ctx: Ctx) -> None:
+    text, markup = _view(await notifications.muted(ctx.uow, message.chat.id))
     await message.answer(text, reply_markup=markup)
 
 
-async def on_toggle(query: CallbackQuery, callback_data: CDMute, deps: Deps) -> None:
-    await notifications.set_muted(deps["uow"], query.from_user.id, callback_data.on)
+async def on_toggle(query: CallbackQuery, callback_data: CDMute, ctx: Ctx) -> None:
+    await notifications.set_muted(ctx.uow, query.from_user.id, callback_data.on)
     await query.answer(_("Сохранено."))
     if isinstance(query.message, Message):
         text, markup = _view(callback_data.on)

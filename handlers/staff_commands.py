@@ -10,7 +10,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render
 from services import calendar, council, people, review, statuses
 from services.programmes import Programme
@@ -18,46 +18,44 @@ from services.programmes import Programme
 PENDING_SHOWN = 50
 
 
-async def staff_only(message: Message, deps: Deps) -> bool:
-    if deps["roles"].staff:
+async def staff_only(message: Message, ctx: Ctx) -> bool:
+    if (await ctx.roles()).staff:
         return True
     await message.answer(_("Эта команда — для сотрудников института."))
     return False
 
 
-async def cmd_pending(message: Message, deps: Deps) -> None:
-    if not await staff_only(message, deps):
+async def cmd_pending(message: Message, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
         return
-    items = await review.pending(deps["uow"])
+    items = await review.pending(ctx.uow)
     shown = items[:PENDING_SHOWN]
-    undelivered = await review.undelivered_cards(deps["uow"], [item.id for item in shown])
-    today = calendar.local_date(deps["clock"].now(), deps["zone"])
+    undelivered = await review.undelivered_cards(ctx.uow, [item.id for item in shown])
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
     lines = [
         {
             "number": item.id,
             "kind": form_texts.kind_name(item.kind),
             "school": item.school.name,
-            "age": (
-                today - calendar.local_date(item.sent_at or item.created_at, deps["zone"])
-            ).days,
+            "age": (today - calendar.local_date(item.sent_at or item.created_at, ctx.zone)).days,
             "claimed": item.claimed_by_name,
             "late": item.late,
             "undelivered": item.id in undelivered,
         }
         for item in shown
     ]
-    blocked = await people.unreachable(deps["uow"])
+    blocked = await people.unreachable(ctx.uow)
     await message.answer(render("pending.html.j2", lines=lines, total=len(items), blocked=blocked))
 
 
-async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await staff_only(message, deps):
+async def cmd_history(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
         return
     argument = (command.args or "").strip().lstrip("№").strip()
     if not argument.isdigit():
         await message.answer(_("Укажите номер заявки: /history 12"))
         return
-    found = await review.history(deps["uow"], int(argument))
+    found = await review.history(ctx.uow, int(argument))
     if found is None:
         await message.answer(_("Заявки № {number} нет.").format(number=argument))
         return
@@ -67,13 +65,13 @@ async def cmd_history(message: Message, command: CommandObject, deps: Deps) -> N
             h=found,
             kind=form_texts.kind_name(found.submission.kind),
             status=form_texts.status_name(found.submission.status),
-            zone=deps["zone"],
+            zone=ctx.zone,
         )
     )
 
 
-async def _council_programme(message: Message, deps: Deps) -> Programme | None:
-    programme: Programme | None = deps["programmes"].with_council
+async def _council_programme(message: Message, ctx: Ctx) -> Programme | None:
+    programme: Programme | None = ctx.programmes.with_council
     if programme is None:
         await message.answer(
             _("Заседания совета нет в положениях этого бота: заявки решаются без него.")
@@ -81,9 +79,9 @@ async def _council_programme(message: Message, deps: Deps) -> Programme | None:
     return programme
 
 
-async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not await staff_only(message, deps) or not (
-        programme := await _council_programme(message, deps)
+async def cmd_council(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx) or not (
+        programme := await _council_programme(message, ctx)
     ):
         return
     try:
@@ -91,12 +89,12 @@ async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> N
     except ValueError:
         await message.answer(_("Укажите дату заседания Учёного совета: /council 15.10.2027"))
         return
-    today = calendar.local_date(deps["clock"].now(), deps["zone"])
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
     if meets_on < today:
         await message.answer(_("Эта дата уже прошла. Укажите будущую дату заседания."))
         return
     actor = message.from_user.id if message.from_user else 0
-    await council.set_meeting(deps["uow"], meets_on, actor, deps["clock"].now())
+    await council.set_meeting(ctx.uow, meets_on, actor, ctx.clock.now())
     closes = council.closes_on(programme, meets_on)
     await message.answer(
         _(
@@ -105,12 +103,12 @@ async def cmd_council(message: Message, command: CommandObject, deps: Deps) -> N
     )
 
 
-async def cmd_registry(message: Message, deps: Deps) -> None:
-    if not await staff_only(message, deps) or not (
-        programme := await _council_programme(message, deps)
+async def cmd_registry(message: Message, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx) or not (
+        programme := await _council_programme(message, ctx)
     ):
         return
-    found = await council.registry(deps["uow"], programme, deps["zone"])
+    found = await council.registry(ctx.uow, programme, ctx.zone)
     if found is None:
         await message.answer(_("Дата Учёного совета не задана. Задайте её: /council 15.10.2027"))
         return
@@ -127,12 +125,12 @@ async def cmd_registry(message: Message, deps: Deps) -> None:
         }
         for item in found.applicants
     ]
-    await message.answer(render("registry.html.j2", r=found, rows=rows, zone=deps["zone"]))
+    await message.answer(render("registry.html.j2", r=found, rows=rows, zone=ctx.zone))
 
 
-async def cmd_granted(message: Message, command: CommandObject, deps: Deps) -> None:
+async def cmd_granted(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """`/granted 12 01.11.2027`: application 12 was granted by the order of that date."""
-    if not await staff_only(message, deps):
+    if not await staff_only(message, ctx):
         return
     words = (command.args or "").replace("№", "").split()
     try:
@@ -144,7 +142,7 @@ async def cmd_granted(message: Message, command: CommandObject, deps: Deps) -> N
         return
     actor = message.from_user.id if message.from_user else 0
     grant = await statuses.record_grant(
-        deps["uow"], deps["programmes"], number, order_on, actor, deps["clock"].now()
+        ctx.uow, ctx.programmes, number, order_on, actor, ctx.clock.now()
     )
     await message.answer(render("granted.html.j2", grant=grant, number=number))
 

@@ -9,8 +9,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import form_texts, passport_texts
-from handlers.dialogs import Deps, ask_again, question
-from handlers.form_state import CDForm, FormDialog, button, current_or_tell
+from handlers.context import Ctx
+from handlers.dialogs import ask_again, question
+from handlers.form_state import CDForm, FormDialog, button, current_or_tell, lost_draft
 from handlers.menu import (
     BUTTON_ANNOUNCEMENT,
     BUTTON_APPLICATION,
@@ -22,7 +23,7 @@ from handlers.menu import (
 from handlers.render import render
 from services import platforms, stage_reports, submissions
 from services.roles import Roles
-from storage.models import SubmissionKind
+from storage.models import Submission, SubmissionKind
 
 _KIND_OF_BUTTON = (
     (BUTTON_APPLICATION, SubmissionKind.APPLICATION),
@@ -38,7 +39,8 @@ def _kind_of(text: str) -> SubmissionKind | None:
     return next((kind for label, kind in _KIND_OF_BUTTON if str(label) == text), None)
 
 
-async def on_menu(message: Message, state: FSMContext, roles: Roles, deps: Deps) -> None:
+async def on_menu(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
     kind = _kind_of(message.text or "")
     if kind is None:
         return
@@ -49,17 +51,17 @@ async def on_menu(message: Message, state: FSMContext, roles: Roles, deps: Deps)
     await state.update_data(kind=kind.value)
     if len(roles.coordinator_of) > 1:
         await state.set_state(FormDialog.school)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
     await state.update_data(school_id=roles.coordinator_of[0].id)
-    await _after_school(message, state, deps)
+    await _after_school(message, state, ctx)
 
 
 @question(FormDialog.school)
-async def ask_school(message: Message, state: FSMContext, deps: Deps) -> None:
+async def ask_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
     rows = [
         [button(school.name[:60], "school", str(school.id))]
-        for school in deps["roles"].coordinator_of
+        for school in (await ctx.roles()).coordinator_of
     ]
     rows.append([button(_("✖️ Отмена"), "cancel")])
     await message.answer(
@@ -67,25 +69,25 @@ async def ask_school(message: Message, state: FSMContext, deps: Deps) -> None:
     )
 
 
-async def _targets(state: FSMContext, deps: Deps) -> list[platforms.Target]:
+async def _targets(state: FSMContext, ctx: Ctx) -> list[platforms.Target]:
     data = await state.get_data()
     kind = SubmissionKind(data["kind"])
-    about = deps["programmes"].of(data["programme"]) if data.get("variant") else None
-    return await platforms.targets(deps["uow"], deps["programmes"], data["school_id"], kind, about)
+    about = ctx.programmes.of(data["programme"]) if data.get("variant") else None
+    return await platforms.targets(ctx.uow, ctx.programmes, data["school_id"], kind, about)
 
 
-async def _after_school(message: Message, state: FSMContext, deps: Deps) -> None:
-    found = await _targets(state, deps)
+async def _after_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    found = await _targets(state, ctx)
     if len(found) == 1:
-        await _with_target(message, state, deps, found[0])
+        await _with_target(message, state, ctx, found[0])
         return
     await state.set_state(FormDialog.target)
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 @question(FormDialog.target)
-async def ask_target(message: Message, state: FSMContext, deps: Deps) -> None:
-    found = await _targets(state, deps)
+async def ask_target(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    found = await _targets(state, ctx)
     rows = [[button(_target_label(target), "target", target.key)] for target in found]
     rows.append([button(_("✖️ Отмена"), "cancel")])
     question_text = (
@@ -104,7 +106,7 @@ def _target_label(target: platforms.Target) -> str:
 
 
 async def _with_target(
-    message: Message, state: FSMContext, deps: Deps, target: platforms.Target
+    message: Message, state: FSMContext, ctx: Ctx, target: platforms.Target
 ) -> None:
     await state.update_data(
         programme=target.programme.id,
@@ -113,25 +115,25 @@ async def _with_target(
     data = await state.get_data()
     kind = SubmissionKind(data["kind"])
     if kind is SubmissionKind.APPLICATION and data.get("variant"):
-        await _open(message, state, deps, kind, data["variant"])
+        await _open(message, state, ctx, kind, data["variant"])
     elif kind is SubmissionKind.APPLICATION:
         await state.set_state(FormDialog.variant)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     else:
-        await _open(message, state, deps, kind, "")
+        await _open(message, state, ctx, kind, "")
 
 
-async def _chosen(state: FSMContext, deps: Deps) -> platforms.Target:
+async def _chosen(state: FSMContext, ctx: Ctx) -> platforms.Target:
     data = await state.get_data()
-    programme = deps["programmes"].of(data.get("programme", ""))
+    programme = ctx.programmes.of(data.get("programme", ""))
     platform_id = data.get("platform_id")
-    platform = await deps["uow"].platforms.get(platform_id) if platform_id else None
+    platform = await ctx.uow.platforms.get(platform_id) if platform_id else None
     return platforms.Target(programme, platform)
 
 
 @question(FormDialog.variant)
-async def ask_variant(message: Message, state: FSMContext, deps: Deps) -> None:
-    kinds = (await _chosen(state, deps)).programme.applications.kinds()
+async def ask_variant(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    kinds = (await _chosen(state, ctx)).programme.applications.kinds()
     rows = [[button(kind.title[:60], "variant", name)] for name, kind in kinds.items()]
     rows.append([button(_("✖️ Отмена"), "cancel")])
     await message.answer(
@@ -140,22 +142,22 @@ async def ask_variant(message: Message, state: FSMContext, deps: Deps) -> None:
 
 
 async def _open(
-    message: Message, state: FSMContext, deps: Deps, kind: SubmissionKind, variant: str
+    message: Message, state: FSMContext, ctx: Ctx, kind: SubmissionKind, variant: str
 ) -> None:
     data = await state.get_data()
-    target = await _chosen(state, deps)
+    target = await _chosen(state, ctx)
     if kind is SubmissionKind.APPLICATION and variant != "assignment" and not target.platform:
         await state.update_data(variant=variant)
-        if len(await _targets(state, deps)) > 1:  # which of the school's platforms it is about
+        if len(await _targets(state, ctx)) > 1:  # which of the school's platforms it is about
             await state.set_state(FormDialog.target)
-            await ask_again(message, state, deps)
+            await ask_again(message, state, ctx)
             return
     lead = platforms.lead_school_instead(target, data["school_id"], kind, variant)
     if lead is not None:
         await state.clear()
         await show_menu(
             message,
-            deps["roles"],
+            (await ctx.roles()),
             intro=_(
                 "Это подаёт ведущая школа сети — {school}: отчёт, план и заявки — за всю "
                 "площадку. Анонсы своих мероприятий и материалы ваша школа подаёт сама."
@@ -163,40 +165,39 @@ async def _open(
         )
         return
     if kind is SubmissionKind.REPORT and target.programme.reports.schedule == "stages":
-        due = await stage_reports.due(deps["uow"], target.programme, target.platform)
+        due = await stage_reports.due(ctx.uow, target.programme, target.platform)
         if due.problem is not None:
             await state.clear()
             await show_menu(
-                message, deps["roles"], intro=passport_texts.no_stage_report(due.problem)
+                message, (await ctx.roles()), intro=passport_texts.no_stage_report(due.problem)
             )
             return
     draft = await submissions.open_draft(
-        deps["uow"],
+        ctx.uow,
         target.programme,
-        deps["person"],
+        await ctx.member(),
         data["school_id"],
         kind,
         variant,
-        deps["clock"].now(),
-        deps["zone"],
+        ctx.clock.now(),
+        ctx.zone,
         target.platform,
     )
     await state.set_data({"sid": draft.submission.id, "field": None})
     if draft.resumed:
         await state.set_state(FormDialog.resume)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
-    await _introduce(message, draft.submission.id, deps)
+    await _introduce(message, draft.submission, ctx)
     await state.set_state(FormDialog.answer)
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
-async def _introduce(message: Message, submission_id: int, deps: Deps) -> None:
+async def _introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
     """What the coordinator should know before the first question: window, known events."""
-    submission = await deps["uow"].submissions.get(submission_id)
     snap = submissions.snapshot(submission)
     timing = await submissions.current_timing(
-        deps["uow"], deps["programmes"], snap, deps["clock"].now(), deps["zone"]
+        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
     )
     text = render(
         "form_intro.html.j2",
@@ -204,19 +205,22 @@ async def _introduce(message: Message, submission_id: int, deps: Deps) -> None:
         title=passport_texts.title_of(submission),
         timing=timing,
         context=snap.context,
-        zone=deps["zone"],
+        zone=ctx.zone,
     )
     if text:
         await message.answer(text)
 
 
 @question(FormDialog.resume)
-async def ask_resume(message: Message, state: FSMContext, deps: Deps) -> None:
-    submission = await deps["uow"].submissions.get((await state.get_data())["sid"])
+async def ask_resume(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    submission = await ctx.uow.submissions.get((await state.get_data())["sid"])
+    if submission is None:
+        await lost_draft(message, state)
+        return
     await message.answer(
         _("У вас есть черновик: {kind}, начат {day}. Продолжить его или начать заново?").format(
             kind=form_texts.kind_name(submission.kind),
-            day=submission.created_at.astimezone(deps["zone"]).strftime("%d.%m.%Y"),
+            day=submission.created_at.astimezone(ctx.zone).strftime("%d.%m.%Y"),
         ),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
@@ -228,7 +232,7 @@ async def ask_resume(message: Message, state: FSMContext, deps: Deps) -> None:
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, deps: Deps
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
     message = query.message
     await query.answer()
@@ -236,7 +240,7 @@ async def on_button(
         return
     await message.edit_reply_markup(reply_markup=None)
     action, value = callback_data.action, callback_data.value
-    roles: Roles = deps["roles"]
+    roles: Roles = await ctx.roles()
     if action == "cancel":
         await state.clear()
         await show_menu(message, roles, intro=_("Отменено. Вы в главном меню."))
@@ -246,37 +250,37 @@ async def on_button(
         and int(value) in {s.id for s in roles.coordinator_of}
     ):
         await state.update_data(school_id=int(value))
-        await _after_school(message, state, deps)
+        await _after_school(message, state, ctx)
     elif action == "target" and (
-        chosen := next((t for t in await _targets(state, deps) if t.key == value), None)
+        chosen := next((t for t in await _targets(state, ctx) if t.key == value), None)
     ):
-        await _with_target(message, state, deps, chosen)
+        await _with_target(message, state, ctx, chosen)
     elif (
-        action == "variant" and value in (await _chosen(state, deps)).programme.applications.kinds()
+        action == "variant" and value in (await _chosen(state, ctx)).programme.applications.kinds()
     ):
-        await _open(message, state, deps, SubmissionKind.APPLICATION, value)
+        await _open(message, state, ctx, SubmissionKind.APPLICATION, value)
     elif action == "continue":
-        await resume_at_first_gap(message, state, deps)
+        await resume_at_first_gap(message, state, ctx)
     elif action == "restart":
         draft = await submissions.restart_draft(
-            deps["uow"],
-            deps["programmes"],
-            deps["person"],
+            ctx.uow,
+            ctx.programmes,
+            await ctx.member(),
             (await state.get_data())["sid"],
-            deps["clock"].now(),
-            deps["zone"],
+            ctx.clock.now(),
+            ctx.zone,
         )
         await state.set_data({"sid": draft.submission.id, "field": None})
-        await _introduce(message, draft.submission.id, deps)
+        await _introduce(message, draft.submission, ctx)
         await state.set_state(FormDialog.answer)
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
     else:
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
 
 
-async def resume_at_first_gap(message: Message, state: FSMContext, deps: Deps) -> None:
+async def resume_at_first_gap(message: Message, state: FSMContext, ctx: Ctx) -> None:
     """Continue a draft at its first required question without an answer, or at the preview."""
-    loaded = await current_or_tell(message, state, deps)
+    loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
     snap, form = loaded
@@ -286,7 +290,7 @@ async def resume_at_first_gap(message: Message, state: FSMContext, deps: Deps) -
         await state.set_state(FormDialog.answer)
     else:
         await state.set_state(FormDialog.preview)
-    await ask_again(message, state, deps)
+    await ask_again(message, state, ctx)
 
 
 def setup() -> Router:

@@ -9,7 +9,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps, ask_again
+from handlers.context import Ctx
+from handlers.dialogs import ask_again
 from handlers.menu import BUTTON_INVITE_MENTOR
 from handlers.render import render
 from services import tutors
@@ -27,8 +28,8 @@ def _is_invite_button(text: str) -> bool:
     return any(str(label) == text for label in BUTTON_INVITE_MENTOR.values())
 
 
-async def on_button(message: Message, state: FSMContext, bot: Bot, deps: Deps) -> None:
-    roles: Roles = deps["roles"]
+async def on_button(message: Message, state: FSMContext, bot: Bot, ctx: Ctx) -> None:
+    roles: Roles = await ctx.roles()
     if not roles.appoints_mentors:
         await message.answer(
             _(
@@ -38,11 +39,11 @@ async def on_button(message: Message, state: FSMContext, bot: Bot, deps: Deps) -
             if roles.coordinator_of
             else _("Приглашать тьюторов может только координатор площадки.")
         )
-        await ask_again(message, state, deps)
+        await ask_again(message, state, ctx)
         return
     await state.clear()
     if len(roles.appoints_mentors) == 1:
-        await _issue(message, bot, deps, roles.appoints_mentors[0].id)
+        await _issue(message, bot, ctx, roles.appoints_mentors[0].id)
         return
     rows = [
         [
@@ -60,9 +61,9 @@ async def on_button(message: Message, state: FSMContext, bot: Bot, deps: Deps) -
     )
 
 
-async def on_school(query: CallbackQuery, callback_data: CDTutor, bot: Bot, deps: Deps) -> None:
+async def on_school(query: CallbackQuery, callback_data: CDTutor, bot: Bot, ctx: Ctx) -> None:
     message = query.message
-    roles: Roles = deps["roles"]
+    roles: Roles = await ctx.roles()
     if callback_data.school == 0:
         await query.answer(_("Отменено."))
     elif callback_data.school not in {school.id for school in roles.appoints_mentors}:
@@ -74,19 +75,19 @@ async def on_school(query: CallbackQuery, callback_data: CDTutor, bot: Bot, deps
         return
     await message.edit_reply_markup(reply_markup=None)
     if callback_data.school:
-        await _issue(message, bot, deps, callback_data.school)
+        await _issue(message, bot, ctx, callback_data.school)
 
 
-async def _issue(message: Message, bot: Bot, deps: Deps, school_id: int) -> None:
-    roles: Roles = deps["roles"]
+async def _issue(message: Message, bot: Bot, ctx: Ctx, school_id: int) -> None:
+    roles: Roles = await ctx.roles()
     issued = await tutors.invite(
-        deps["uow"],
-        deps["programmes"],
+        ctx.uow,
+        ctx.programmes,
         [school.id for school in roles.coordinator_of],
         school_id,
         message.chat.id,
-        deps["clock"].now(),
-        deps["invite_ttl_days"],
+        ctx.clock.now(),
+        ctx.invite_ttl_days,
     )
     if issued is None:
         await message.answer(_("Приглашать тьюторов этой школы вы не можете."))
@@ -98,7 +99,7 @@ async def _issue(message: Message, bot: Bot, deps: Deps, school_id: int) -> None
             invite=issued,
             title=roles.mentor_title,
             link=deep_link(username, issued.code),
-            zone=deps["zone"],
+            zone=ctx.zone,
         )
     )
 

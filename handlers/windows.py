@@ -16,7 +16,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.dialogs import Deps
+from handlers.context import Ctx
 from handlers.render import render
 from services import calendar, windows
 from services.windows import StaffWindow, WindowState
@@ -72,24 +72,24 @@ def _parse(words: list[str], known: set[str]) -> Request:
     return Request(action, last_day, programme)
 
 
-def _today(deps: Deps) -> date:
-    return calendar.local_date(deps["clock"].now(), deps["zone"])
+def _today(ctx: Ctx) -> date:
+    return calendar.local_date(ctx.clock.now(), ctx.zone)
 
 
-async def cmd_window(message: Message, command: CommandObject, deps: Deps) -> None:
-    if not deps["roles"].staff:
+async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
         await message.answer(_("Эта команда — для сотрудников института."))
         return
-    targets = windows.staff_windows(deps["programmes"])
+    targets = windows.staff_windows(ctx.programmes)
     if not targets:
         await message.answer(
             _("В положениях этого бота все сроки заданы датами: открывать приём командой не нужно.")
         )
         return
     words = (command.args or "").split()
-    today = _today(deps)
+    today = _today(ctx)
     if not words:
-        found = await windows.statuses(deps["uow"], targets, today)
+        found = await windows.statuses(ctx.uow, targets, today)
         await message.answer(render("window_status.html.j2", items=found))
         return
     try:
@@ -106,7 +106,7 @@ async def cmd_window(message: Message, command: CommandObject, deps: Deps) -> No
         if request.programme is None or t.programme.id == request.programme
     ]
     if request.action == "close":
-        found = await windows.statuses(deps["uow"], [t for _, t in chosen], today)
+        found = await windows.statuses(ctx.uow, [t for _, t in chosen], today)
         chosen = [
             pair for pair, item in zip(chosen, found, strict=True) if item.state is WindowState.OPEN
         ]
@@ -116,7 +116,7 @@ async def cmd_window(message: Message, command: CommandObject, deps: Deps) -> No
     until = request.last_day.strftime("%Y%m%d") if request.last_day else ""
     if len(chosen) == 1:
         target = chosen[0][1]
-        await message.answer(await _apply(deps, target, request.action, request.last_day, message))
+        await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
         return
     await message.answer(
         _("Какой приём открыть?") if request.action == "open" else _("Какой приём закрыть?"),
@@ -147,18 +147,18 @@ def _label(target: StaffWindow) -> str:
 
 
 async def _apply(
-    deps: Deps,
+    ctx: Ctx,
     target: StaffWindow,
     action: str,
     last_day: date | None,
     message: Message | CallbackQuery,
 ) -> str:
     actor = message.from_user.id if message.from_user else 0
-    today, now = _today(deps), deps["clock"].now()
+    today, now = _today(ctx), ctx.clock.now()
     if action == "open":
-        change = await windows.open_window(deps["uow"], target, today, last_day, actor, now)
+        change = await windows.open_window(ctx.uow, target, today, last_day, actor, now)
     else:
-        change = await windows.close_window(deps["uow"], target, today, actor, now)
+        change = await windows.close_window(ctx.uow, target, today, actor, now)
     return render("window_changed.html.j2", change=change, item=change.status)
 
 
@@ -166,8 +166,8 @@ def _packed_day(until: str) -> date | None:
     return datetime.strptime(until, "%Y%m%d").date() if until else None
 
 
-async def on_window_button(query: CallbackQuery, callback_data: CDWindow, deps: Deps) -> None:
-    if not deps["roles"].staff:
+async def on_window_button(query: CallbackQuery, callback_data: CDWindow, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
         await query.answer(_("Это могут только сотрудники института."), show_alert=True)
         return
     if callback_data.action == "cancel":
@@ -175,7 +175,7 @@ async def on_window_button(query: CallbackQuery, callback_data: CDWindow, deps: 
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Отменено: приём не изменился."), reply_markup=None)
         return
-    targets = windows.staff_windows(deps["programmes"])
+    targets = windows.staff_windows(ctx.programmes)
     target = targets[callback_data.n] if 0 <= callback_data.n < len(targets) else None
     try:
         last_day = _packed_day(callback_data.until)
@@ -184,7 +184,7 @@ async def on_window_button(query: CallbackQuery, callback_data: CDWindow, deps: 
     if target is None or callback_data.action not in ("open", "close"):
         await query.answer(_("Список окон изменился: наберите /window ещё раз."), show_alert=True)
         return
-    text = await _apply(deps, target, callback_data.action, last_day, query)
+    text = await _apply(ctx, target, callback_data.action, last_day, query)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=None)

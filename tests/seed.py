@@ -49,7 +49,7 @@ async def invitation(
 
 def _now(app: App) -> datetime:
     """The clock the bot was built with."""
-    now: datetime = app.dispatcher["clock"].now()
+    now: datetime = app.clock.now()
     return now
 
 
