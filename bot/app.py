@@ -26,10 +26,10 @@ from bot.middlewares import (
 from bot.staff import StaffDirectory
 from bot.telegram import CommitFirst, UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware
-from handlers.errors import on_error
-from handlers.menu import menu_labels
 from handlers.outgoing import Outgoing
-from handlers.reminder_texts import make_renderer
+from handlers.reminders.texts import make_renderer
+from handlers.ui.errors import on_error
+from handlers.ui.menu import menu_labels
 from services import languages, people
 from services.clock import Clock, SystemClock
 from services.programmes import Programmes

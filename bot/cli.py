@@ -16,8 +16,8 @@ from bot.delivery import LEASE as SENDER_LEASE
 from bot.leases import Holder, describe
 from bot.runner import run
 from bot.scheduler import PLANNER_LEASE, Reminders
-from handlers.reminder_texts import make_renderer
-from handlers.render import render_plain
+from handlers.reminders.texts import make_renderer
+from handlers.ui.render import render_plain
 from services import invitations, languages, reminders, schools_import
 from services.clock import SystemClock
 from services.outbox import Planned

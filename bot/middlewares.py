@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.staff import StaffDirectory
 from bot.telegram import UiCalls, update_uow
 from handlers.context import Ctx
-from handlers.dialogs import expired
+from handlers.ui.dialogs import expired
 from services import languages, tutors
 from services.clock import Clock
 from services.messages import Destinations

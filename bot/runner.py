@@ -7,7 +7,7 @@ import logging
 
 from bot.app import App
 from bot.scheduler import Reminders
-from handlers.menu import publish_commands
+from handlers.ui.menu import publish_commands
 
 log = logging.getLogger(__name__)
 

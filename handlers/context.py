@@ -8,8 +8,10 @@ roles) is loaded on first use, once, so an update that does not ask costs nothin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+from aiogram.filters import Filter
 
 from services.clock import Clock
 from services.messages import Destinations
@@ -29,6 +31,20 @@ class Identity(Protocol):
     async def person(self) -> Person | None: ...
 
     async def roles(self) -> Roles: ...
+
+
+class Staff(Filter):
+    """Only the institute's staff (members of the staff group and administrators)."""
+
+    async def __call__(self, event: Any, ctx: Ctx) -> bool:
+        return (await ctx.roles()).staff
+
+
+class Admin(Filter):
+    """Only the bot's administrators (ADMIN_IDS)."""
+
+    async def __call__(self, event: Any, ctx: Ctx) -> bool:
+        return (await ctx.roles()).admin
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import passport_texts
-from handlers.access import decision_keyboard
-from handlers.menu import menu_keyboard
-from handlers.render import render
-from handlers.review_cards import TOPIC_OF_KIND, CDFix, card_keyboard, card_text, topic_title
+from handlers.people.access import decision_keyboard
+from handlers.review.cards import TOPIC_OF_KIND, CDFix, card_keyboard, card_text, topic_title
+from handlers.submissions import passport_texts
+from handlers.ui.menu import menu_keyboard
+from handlers.ui.render import render
 from services import access_requests, messages, review
 from services.messages import Rule
 from services.outbox import Planned

@@ -117,7 +117,7 @@ def parse_text(field: FieldSpec, text: str, now: datetime, zone: ZoneInfo) -> An
             raise FieldError("number")
         return int(value)
     if kind in (FieldType.STAGES, FieldType.INDICATORS):
-        from services import passport  # builds on this module: imported when needed
+        from services import passport
 
         if kind is FieldType.STAGES:
             return passport.parse_stages(text)

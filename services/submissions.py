@@ -414,6 +414,24 @@ async def draft_from_planned(
     return submission
 
 
+async def _announcement_of(
+    uow: UnitOfWork, submission_id: int, person: Person
+) -> Submission | None:
+    submission = await uow.submissions.get(submission_id)
+    if (
+        submission is None
+        or submission.kind is not SubmissionKind.ANNOUNCEMENT
+        or not coordinates(person, submission.school_id)
+    ):
+        return None
+    return submission
+
+
+async def reports_outcome(uow: UnitOfWork, submission_id: int, person: Person) -> bool:
+    """Whether the person may say how the announced event went (their school's)."""
+    return await _announcement_of(uow, submission_id, person) is not None
+
+
 async def record_outcome(
     uow: UnitOfWork,
     submission_id: int,
@@ -424,12 +442,8 @@ async def record_outcome(
     now: datetime,
 ) -> bool:
     """After an announced event: whether it took place, how many came; it feeds the report."""
-    submission = await uow.submissions.get(submission_id)
-    if (
-        submission is None
-        or submission.kind is not SubmissionKind.ANNOUNCEMENT
-        or not coordinates(person, submission.school_id)
-    ):
+    submission = await _announcement_of(uow, submission_id, person)
+    if submission is None:
         return False
     values = json.loads(submission.values)
     values["held"] = held

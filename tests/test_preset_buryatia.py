@@ -14,13 +14,7 @@ from sqlalchemy import select
 from services import deadlines, forms, passport, reminders, stage_reports
 from services.deadlines import Verdict
 from services.fields import FieldError
-from services.programmes import (
-    ProgrammeError,
-    Programmes,
-    load_preset,
-    load_programme,
-    preset_path,
-)
+from services.programmes import ProgrammeError, Programmes, load_preset, load_programme, preset_path
 from services.reminders import Moment
 from storage.models import (
     Platform,

@@ -557,7 +557,7 @@ async def test_indicators_are_listed_for_staff_of_omsk(bot) -> None:
 
 
 def test_every_step_of_the_longest_conclusion_fits_a_button() -> None:
-    from handlers.expertise import CDExpert
+    from handlers.review.expertise import CDExpert
     from services.programmes import MAX_CRITERIA, MAX_OUTCOMES
 
     packed = CDExpert(

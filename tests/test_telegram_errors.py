@@ -109,6 +109,6 @@ async def test_one_log_line_per_update_without_personal_data(bot, people, caplog
         await guest.send("/start")
     lines = [r.getMessage() for r in caplog.records if r.name == "coordbot.updates"]
     assert len(lines) == 2
-    assert f"type=message user={guest.id} handler=handlers.fallback.outside_dialog" in lines[0]
-    assert "handler=handlers.onboarding.start_plain" in lines[1]
+    assert f"type=message user={guest.id} handler=handlers.ui.fallback.outside_dialog" in lines[0]
+    assert "handler=handlers.people.onboarding.start_plain" in lines[1]
     assert not any("Секрет" in line for line in caplog.messages)

@@ -18,16 +18,7 @@ from .faults import DEFAULT_EXEMPT, FaultKind, FaultPlan
 from .html_check import ParsedText, ParseError, parse_html, utf16_len
 from .limits import RateLimits
 from .server import ApiError, Call, FakeTelegram, Violation
-from .world import (
-    Button,
-    CallbackQuery,
-    Chat,
-    ForumTopic,
-    SentMessage,
-    StoredFile,
-    User,
-    World,
-)
+from .world import Button, CallbackQuery, Chat, ForumTopic, SentMessage, StoredFile, User, World
 
 __all__ = [
     "DEFAULT_EXEMPT",

@@ -1,0 +1,11 @@
+"""People: invitations and onboarding, access requests, tutors, the administrator's imports."""
+
+from aiogram import Router
+
+from handlers.people import access, admin, onboarding, tutors
+
+
+def setup() -> Router:
+    router = Router(name="people")
+    router.include_routers(admin.setup(), onboarding.setup(), access.setup(), tutors.setup())
+    return router

@@ -1,0 +1,56 @@
+"""/indicators in the staff group: the monitoring indicators of the programmes that define them."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions import texts
+from handlers.ui.render import render
+from services import calendar, indicators
+from storage.models import SubmissionStatus
+
+UNMET_SHOWN = 30
+"""Platforms below the condition listed by name; the rest are counted (a message is 4096)."""
+
+
+def _report_state(state: SubmissionStatus | None) -> str:
+    if state is None:
+        return _("отчёт не подан")
+    if state is SubmissionStatus.DRAFT:  # reopened after a request for changes
+        state = SubmissionStatus.CHANGES_REQUESTED
+    return _("отчёт: {status}").format(status=texts.status_name(state))
+
+
+async def cmd_indicators(message: Message, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
+        await message.answer(_("Эта команда — для сотрудников института."))
+        return
+    monitored = [(p, p.monitoring) for p in ctx.programmes if p.monitoring is not None]
+    if not monitored:
+        await message.answer(_("Показателей мониторинга нет в положениях этого бота."))
+        return
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
+    for programme, targets in monitored:
+        found = await indicators.measure(ctx.uow, programme, targets, today)
+        await message.answer(
+            render(
+                "indicators.html.j2",
+                i=found,
+                today=today.strftime("%d.%m.%Y"),
+                unmet=[
+                    (u.school, u.platform, _report_state(u.report))
+                    for u in found.unmet[:UNMET_SHOWN]
+                ],
+                more=max(0, len(found.unmet) - UNMET_SHOWN),
+            )
+        )
+
+
+def setup() -> Router:
+    router = Router(name="indicators")
+    router.message.register(cmd_indicators, Command("indicators"), StateFilter("*"))
+    return router

@@ -1,0 +1,92 @@
+"""`/network`: staff see and change the schools of a network platform, by its number."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.review.staff_commands import staff_only
+from handlers.ui.render import render
+from services import calendar, networks
+from services.fields import FieldError
+from services.network_schools import parse_year
+from services.schools import lookup
+from storage.models import Platform
+
+_COMMAND = re.compile(r"^№?\s*(\d+)(?:\s+([+-])\s*(.+?))?$", re.S)
+_TRAILING_YEAR = re.compile(r"^(.*\S)\s+(\d{4})\s*(?:г\.?)?$", re.S)
+
+
+async def cmd_network(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
+        return
+    parsed = _COMMAND.match((command.args or "").strip())
+    if parsed is None:
+        await message.answer(render("network_usage.html.j2"))
+        return
+    uow = ctx.uow
+    platform = await uow.platforms.get(int(parsed[1]))
+    if platform is None:
+        await message.answer(_("Площадки № {number} нет.").format(number=parsed[1]))
+        return
+    sign, target = parsed[2], parsed[3]
+    if sign is None:
+        await _show(message, platform, ctx)
+        return
+    year: int | None = None
+    if sign == "+" and (with_year := _TRAILING_YEAR.match(target)):
+        today = calendar.local_date(ctx.clock.now(), ctx.zone)
+        try:
+            year = parse_year(with_year[2], today.year)
+        except FieldError:
+            await message.answer(
+                _("Год вступления — четыре цифры, не позже {year}.").format(year=today.year)
+            )
+            return
+        target = with_year[1]
+    found = await lookup(uow, target)
+    if found.school is None:
+        await message.answer(render("school_lookup_failed.html.j2", found=found, needle=target))
+        return
+    actor = message.from_user.id if message.from_user else 0
+    now = ctx.clock.now()
+    if sign == "+":
+        outcome = await networks.add_school(uow, platform, found.school, year, actor, now)
+    else:
+        outcome = await networks.remove_school(uow, platform, found.school, actor, now)
+    await _show(message, platform, ctx, outcome)
+
+
+async def _show(
+    message: Message, platform: Platform, ctx: Ctx, outcome: networks.Outcome | None = None
+) -> None:
+    schools = {
+        s.id: s
+        for s in await ctx.uow.platforms.schools([member.school_id for member in platform.members])
+    }
+    members = [
+        (schools[m.school_id], m.joined_year, m.school_id == platform.lead_school_id)
+        for m in platform.members
+        if m.school_id in schools
+    ]
+    members.sort(key=lambda item: (not item[2], item[0].name))
+    await message.answer(
+        render(
+            "network.html.j2",
+            platform=platform,
+            programme=ctx.programmes.of(platform.programme).title,
+            members=members,
+            outcome=outcome,
+        )
+    )
+
+
+def setup() -> Router:
+    router = Router(name="networks")
+    router.message.register(cmd_network, Command("network"), StateFilter("*"))
+    return router

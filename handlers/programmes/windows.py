@@ -1,0 +1,197 @@
+"""`/window`: staff open and close the windows a regulation leaves to an order (LOIRO 3.4).
+
+`/window` shows them; `/window open [ДД.ММ.ГГГГ]` opens one today (until the last day the
+order names); `/window close` closes it. With several such windows, buttons ask which one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from aiogram import Router, html
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.ui.render import render
+from services import calendar, windows
+from services.windows import StaffWindow, WindowState
+
+BUTTON_MAX = 60
+_DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
+_ACTIONS = {"open": "open", "открыть": "open", "close": "close", "закрыть": "close"}
+
+
+class CDWindow(CallbackData, prefix="win"):
+    action: str  # "open" | "close" | "cancel"
+    n: int  # the window's place in services.windows.staff_windows
+    until: str = ""  # the last day for "open", as YYYYMMDD
+
+
+@dataclass(frozen=True)
+class Request:
+    action: str
+    last_day: date | None
+    programme: str | None
+
+
+class RequestError(ValueError):
+    """What staff typed cannot be understood; the message says why."""
+
+
+def _parse(words: list[str], known: set[str]) -> Request:
+    action = _ACTIONS.get(words[0].casefold())
+    if action is None:
+        raise RequestError(render("window_usage.html.j2"))
+    last_day: date | None = None
+    programme: str | None = None
+    for word in words[1:]:
+        if _DATE_LIKE.match(word):
+            try:
+                last_day = datetime.strptime(word, "%d.%m.%Y").date()
+            except ValueError as error:
+                raise RequestError(
+                    _("Не понял дату «{word}». Напишите последний день так: 31.01.2027.").format(
+                        word=html.quote(word)
+                    )
+                ) from error
+        elif word in known:
+            programme = word
+        else:
+            raise RequestError(
+                _(
+                    "Не понял «{word}». После open можно указать последний день (31.01.2027) и программу: {known}."
+                ).format(word=html.quote(word), known=", ".join(sorted(known)))
+            )
+    if action == "close" and last_day is not None:
+        raise RequestError(_("Закрывается приём без даты: /window close."))
+    return Request(action, last_day, programme)
+
+
+def _today(ctx: Ctx) -> date:
+    return calendar.local_date(ctx.clock.now(), ctx.zone)
+
+
+async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
+        await message.answer(_("Эта команда — для сотрудников института."))
+        return
+    targets = windows.staff_windows(ctx.programmes)
+    if not targets:
+        await message.answer(
+            _("В положениях этого бота все сроки заданы датами: открывать приём командой не нужно.")
+        )
+        return
+    words = (command.args or "").split()
+    today = _today(ctx)
+    if not words:
+        found = await windows.statuses(ctx.uow, targets, today)
+        await message.answer(render("window_status.html.j2", items=found))
+        return
+    try:
+        request = _parse(words, {t.programme.id for t in targets})
+    except RequestError as error:
+        await message.answer(str(error))
+        return
+    if request.last_day is not None and request.last_day < today:
+        await message.answer(_("Этот день уже прошёл. Укажите сегодняшний или будущий день."))
+        return
+    chosen = [
+        (n, t)
+        for n, t in enumerate(targets)
+        if request.programme is None or t.programme.id == request.programme
+    ]
+    if request.action == "close":
+        found = await windows.statuses(ctx.uow, [t for _, t in chosen], today)
+        chosen = [
+            pair for pair, item in zip(chosen, found, strict=True) if item.state is WindowState.OPEN
+        ]
+        if not chosen:
+            await message.answer(_("Открытого приёма сейчас нет: закрывать нечего."))
+            return
+    until = request.last_day.strftime("%Y%m%d") if request.last_day else ""
+    if len(chosen) == 1:
+        target = chosen[0][1]
+        await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
+        return
+    await message.answer(
+        _("Какой приём открыть?") if request.action == "open" else _("Какой приём закрыть?"),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_label(target),
+                        callback_data=CDWindow(action=request.action, n=n, until=until).pack(),
+                    )
+                ]
+                for n, target in chosen
+            ]
+            + [
+                [
+                    InlineKeyboardButton(
+                        text=_("✖️ Отмена"), callback_data=CDWindow(action="cancel", n=0).pack()
+                    )
+                ]
+            ]
+        ),
+    )
+
+
+def _label(target: StaffWindow) -> str:
+    text = f"{target.programme.title} — {target.window.title}"
+    return text if len(text) <= BUTTON_MAX else text[: BUTTON_MAX - 1] + "…"
+
+
+async def _apply(
+    ctx: Ctx,
+    target: StaffWindow,
+    action: str,
+    last_day: date | None,
+    message: Message | CallbackQuery,
+) -> str:
+    actor = message.from_user.id if message.from_user else 0
+    today, now = _today(ctx), ctx.clock.now()
+    if action == "open":
+        change = await windows.open_window(ctx.uow, target, today, last_day, actor, now)
+    else:
+        change = await windows.close_window(ctx.uow, target, today, actor, now)
+    return render("window_changed.html.j2", change=change, item=change.status)
+
+
+def _packed_day(until: str) -> date | None:
+    return datetime.strptime(until, "%Y%m%d").date() if until else None
+
+
+async def on_window_button(query: CallbackQuery, callback_data: CDWindow, ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
+        await query.answer(_("Это могут только сотрудники института."), show_alert=True)
+        return
+    if callback_data.action == "cancel":
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(_("Отменено: приём не изменился."), reply_markup=None)
+        return
+    targets = windows.staff_windows(ctx.programmes)
+    target = targets[callback_data.n] if 0 <= callback_data.n < len(targets) else None
+    try:
+        last_day = _packed_day(callback_data.until)
+    except ValueError:  # a garbled button
+        target, last_day = None, None
+    if target is None or callback_data.action not in ("open", "close"):
+        await query.answer(_("Список окон изменился: наберите /window ещё раз."), show_alert=True)
+        return
+    text = await _apply(ctx, target, callback_data.action, last_day, query)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=None)
+
+
+def setup() -> Router:
+    router = Router(name="windows")
+    router.message.register(cmd_window, Command("window"), StateFilter("*"))
+    router.callback_query.register(on_window_button, CDWindow.filter())
+    return router

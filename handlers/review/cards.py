@@ -1,0 +1,134 @@
+"""The card of a submission in the staff group: its text and buttons (sent by `outgoing`)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from handlers.submissions import passport_texts, texts
+from handlers.submissions.state import summary
+from handlers.ui.render import render
+from services import expertise, review, submissions
+from services.programmes import Programmes
+from storage.models import Submission, SubmissionKind, SubmissionStatus
+from storage.uow import UnitOfWork
+
+CARD_VALUE_LIMITS = (400, 120, 40)
+"""Card values are shortened until the card fits Telegram's 4096 characters."""
+TEXT_LIMIT = 4096
+
+TOPIC_OF_KIND = {
+    SubmissionKind.APPLICATION: "applications",
+    SubmissionKind.ANNOUNCEMENT: "announcements",
+    SubmissionKind.REPORT: "reports",
+    SubmissionKind.PLAN: "reports",
+    SubmissionKind.MATERIALS: "materials",
+}
+
+
+class CDReview(CallbackData, prefix="rv"):
+    action: str  # "claim" | "approve" | "changes" | "reject" | "expert"
+    sid: int
+
+
+class CDFix(CallbackData, prefix="fix"):
+    """ "Исправить" under the notice that a submission was sent back for changes."""
+
+    sid: int
+
+
+def topic_title(topic: str) -> str:
+    titles = {
+        "applications": _("Заявки"),
+        "announcements": _("Анонсы мероприятий"),
+        "reports": _("Отчёты и планы"),
+        "materials": _("Методические материалы"),
+    }
+    return titles[topic]
+
+
+def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeyboardMarkup | None:
+    if submission.status not in review.OPEN:
+        return None
+    decide = [
+        InlineKeyboardButton(
+            text=_("✅ Одобрить"),
+            callback_data=CDReview(action="approve", sid=submission.id).pack(),
+        ),
+        InlineKeyboardButton(
+            text=_("✏️ На доработку"),
+            callback_data=CDReview(action="changes", sid=submission.id).pack(),
+        ),
+        InlineKeyboardButton(
+            text=_("❌ Отклонить"),
+            callback_data=CDReview(action="reject", sid=submission.id).pack(),
+        ),
+    ]
+    rows = [decide]
+    if submission.status is SubmissionStatus.SENT:
+        claim = InlineKeyboardButton(
+            text=_("🙋 Беру в работу"),
+            callback_data=CDReview(action="claim", sid=submission.id).pack(),
+        )
+        rows.insert(0, [claim])
+    if expertise.approval_blocked(programmes, submission) is expertise.Blocked.MISSING:
+        conclude = InlineKeyboardButton(
+            text=_("🧾 Экспертное заключение"),
+            callback_data=CDReview(action="expert", sid=submission.id).pack(),
+        )
+        rows.insert(-1, [conclude])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _shorten(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    return [
+        (label, value if len(value) <= limit else value[: limit - 1] + "…") for label, value in rows
+    ]
+
+
+async def card_text(
+    uow: UnitOfWork, submission: Submission, programmes: Programmes, zone: ZoneInfo
+) -> str:
+    snap = submissions.snapshot(submission)
+    changes = await review.last_changes(uow, submission)
+    form = submissions.form_of(programmes, snap)
+    changed_labels = [
+        texts.label(field) for field in form.fields if changes and field.id in changes.fields
+    ]
+    rows = summary(snap, programmes, zone)
+    expert = expertise.definition_for(programmes, submission)
+    text = ""
+    for limit in CARD_VALUE_LIMITS:
+        text = render(
+            "review_card.html.j2",
+            s=submission,
+            kind=passport_texts.kind_of(submission),
+            variant=_variant_title(submission, programmes),
+            programme=_programme_title(submission, programmes),
+            status=texts.status_name(submission.status),
+            rows=_shorten(rows, limit),
+            changes=changes,
+            changed_labels=changed_labels,
+            expert_title=expert.title if expert else "",
+            conclusion=expertise.given(submission),
+            zone=zone,
+        )
+        if len(text) <= TEXT_LIMIT:
+            break
+    return text
+
+
+def _programme_title(submission: Submission, programmes: Programmes) -> str:
+    """Named on the card only when the staff group serves several programmes."""
+    return programmes.of(submission.programme).title if len(programmes) > 1 else ""
+
+
+def _variant_title(submission: Submission, programmes: Programmes) -> str:
+    if stage := passport_texts.stage_details(submission):
+        return stage
+    kinds = programmes.of(submission.programme).applications.kinds()
+    kind = kinds.get(submission.variant)
+    return kind.title if kind is not None else ""

@@ -1,0 +1,157 @@
+"""Staff commands in their group: /pending, /history N, /council DD.MM.YYYY, /registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions import texts
+from handlers.ui.render import render
+from services import calendar, council, people, review, statuses
+from services.programmes import Programme
+
+PENDING_SHOWN = 50
+
+
+async def staff_only(message: Message, ctx: Ctx) -> bool:
+    if (await ctx.roles()).staff:
+        return True
+    await message.answer(_("Эта команда — для сотрудников института."))
+    return False
+
+
+async def cmd_pending(message: Message, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
+        return
+    items = await review.pending(ctx.uow)
+    shown = items[:PENDING_SHOWN]
+    undelivered = await review.undelivered_cards(ctx.uow, [item.id for item in shown])
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
+    lines = [
+        {
+            "number": item.id,
+            "kind": texts.kind_name(item.kind),
+            "school": item.school.name,
+            "age": (today - calendar.local_date(item.sent_at or item.created_at, ctx.zone)).days,
+            "claimed": item.claimed_by_name,
+            "late": item.late,
+            "undelivered": item.id in undelivered,
+        }
+        for item in shown
+    ]
+    blocked = await people.unreachable(ctx.uow)
+    await message.answer(render("pending.html.j2", lines=lines, total=len(items), blocked=blocked))
+
+
+async def cmd_history(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx):
+        return
+    argument = (command.args or "").strip().lstrip("№").strip()
+    if not argument.isdigit():
+        await message.answer(_("Укажите номер заявки: /history 12"))
+        return
+    found = await review.history(ctx.uow, int(argument))
+    if found is None:
+        await message.answer(_("Заявки № {number} нет.").format(number=argument))
+        return
+    await message.answer(
+        render(
+            "history.html.j2",
+            h=found,
+            kind=texts.kind_name(found.submission.kind),
+            status=texts.status_name(found.submission.status),
+            zone=ctx.zone,
+        )
+    )
+
+
+async def _council_programme(message: Message, ctx: Ctx) -> Programme | None:
+    programme: Programme | None = ctx.programmes.with_council
+    if programme is None:
+        await message.answer(
+            _("Заседания совета нет в положениях этого бота: заявки решаются без него.")
+        )
+    return programme
+
+
+async def cmd_council(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx) or not (
+        programme := await _council_programme(message, ctx)
+    ):
+        return
+    try:
+        meets_on = datetime.strptime((command.args or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        await message.answer(_("Укажите дату заседания Учёного совета: /council 15.10.2027"))
+        return
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
+    if meets_on < today:
+        await message.answer(_("Эта дата уже прошла. Укажите будущую дату заседания."))
+        return
+    actor = message.from_user.id if message.from_user else 0
+    await council.set_meeting(ctx.uow, meets_on, actor, ctx.clock.now())
+    closes = council.closes_on(programme, meets_on)
+    await message.answer(
+        _(
+            "Заседание Учёного совета: {meets}. Список претендентов закрывается {closes}: в него войдут заявки, одобренные до этого дня."
+        ).format(meets=meets_on.strftime("%d.%m.%Y"), closes=closes.strftime("%d.%m.%Y"))
+    )
+
+
+async def cmd_registry(message: Message, ctx: Ctx) -> None:
+    if not await staff_only(message, ctx) or not (
+        programme := await _council_programme(message, ctx)
+    ):
+        return
+    found = await council.registry(ctx.uow, programme, ctx.zone)
+    if found is None:
+        await message.answer(_("Дата Учёного совета не задана. Задайте её: /council 15.10.2027"))
+        return
+    kinds = programme.applications.kinds()
+    rows = [
+        {
+            "school": item.school.name,
+            "district": item.school.district,
+            "kind": kinds[item.variant].title
+            if item.variant in kinds
+            else texts.kind_name(item.kind),
+            "date": item.decided_at,
+            "status": texts.status_name(item.status),
+        }
+        for item in found.applicants
+    ]
+    await message.answer(render("registry.html.j2", r=found, rows=rows, zone=ctx.zone))
+
+
+async def cmd_granted(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    """`/granted 12 01.11.2027`: application 12 was granted by the order of that date."""
+    if not await staff_only(message, ctx):
+        return
+    words = (command.args or "").replace("№", "").split()
+    try:
+        number, order_on = int(words[0]), datetime.strptime(words[1], "%d.%m.%Y").date()
+    except (IndexError, ValueError):
+        await message.answer(
+            _("Укажите номер одобренной заявки и дату приказа: /granted 12 01.11.2027")
+        )
+        return
+    actor = message.from_user.id if message.from_user else 0
+    grant = await statuses.record_grant(
+        ctx.uow, ctx.programmes, number, order_on, actor, ctx.clock.now()
+    )
+    await message.answer(render("granted.html.j2", grant=grant, number=number))
+
+
+def setup() -> Router:
+    router = Router(name="staff-commands")
+    router.message.register(cmd_pending, Command("pending"), StateFilter("*"))
+    router.message.register(cmd_history, Command("history"), StateFilter("*"))
+    router.message.register(cmd_council, Command("council"), StateFilter("*"))
+    router.message.register(cmd_registry, Command("registry"), StateFilter("*"))
+    router.message.register(cmd_granted, Command("granted"), StateFilter("*"))
+    return router

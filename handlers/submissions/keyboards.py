@@ -1,0 +1,51 @@
+"""Buttons of the list questions: options toggled on and off, the schools of a network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton
+from aiogram.utils.i18n import gettext as _
+
+from handlers.submissions.state import Act, button
+from services import network_schools
+from services.fields import FieldSpec
+
+TICK = "✅ "
+
+
+class CDPick(CallbackData, prefix="fp"):
+    """A list question's own buttons; Back, Cancel and the network's «Готово» are CDForm's."""
+
+    action: str  # "toggle" | "done" | "pick" | "drop_menu" | "drop"
+    value: str = ""
+
+
+def pick(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CDPick(action=action, value=value).pack())
+
+
+def chosen(field: FieldSpec, value: Any) -> list[str]:
+    """The options ticked so far, in the order of the programme."""
+    ticked = set(value) if isinstance(value, list) else set()
+    return [choice for choice in field.choices if choice in ticked]
+
+
+def multi_choice_rows(field: FieldSpec, value: Any) -> list[list[InlineKeyboardButton]]:
+    ticked = chosen(field, value)
+    rows = [
+        [pick(TICK + choice if choice in ticked else choice, "toggle", str(index))]
+        for index, choice in enumerate(field.choices)
+    ]
+    rows.append([pick(_("Готово"), "done")])
+    return rows
+
+
+def network_rows(value: Any) -> list[list[InlineKeyboardButton]]:
+    if not network_schools.members(value):
+        return []
+    return [
+        [button(_("✅ Готово"), Act.DONE)],
+        [pick(_("🗑 Убрать школу из списка"), "drop_menu")],
+    ]

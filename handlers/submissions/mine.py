@@ -1,0 +1,159 @@
+"""«Мои заявки»: a person's submissions, newest first, and each one's content and files."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions import passport_texts, texts
+from handlers.submissions.start import resume_at_first_gap
+from handlers.submissions.state import summary
+from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
+from handlers.ui.render import render
+from services import submissions
+from services.roles import Roles
+from storage.models import Submission, SubmissionStatus
+
+PAGE_SIZE = 5
+
+
+class CDMine(CallbackData, prefix="my"):
+    action: str  # "page" | "open" | "resume"
+    value: int
+
+
+def _school_ids(roles: Roles) -> list[int]:
+    return sorted({s.id for s in roles.coordinator_of} | {s.id for s in roles.mentor_of})
+
+
+def _line(item: Submission, ctx: Ctx) -> str:
+    day = (item.sent_at or item.updated_at).astimezone(ctx.zone).strftime("%d.%m.%Y")
+    return (
+        f"№ {item.id} · {passport_texts.title_of(item)} · {day} · {texts.status_name(item.status)}"
+    )
+
+
+async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
+    school_ids = _school_ids(await ctx.roles())
+    items, total = await submissions.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
+    if total == 0:
+        await message.answer(_("Пока нет ни одной заявки. Начните с меню внизу."))
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_line(item, ctx)[:64],
+                callback_data=CDMine(action="open", value=item.id).pack(),
+            )
+        ]
+        for item in items
+    ]
+    pager = []
+    if page > 0:
+        pager.append(
+            InlineKeyboardButton(
+                text="◀️", callback_data=CDMine(action="page", value=page - 1).pack()
+            )
+        )
+    if (page + 1) * PAGE_SIZE < total:
+        pager.append(
+            InlineKeyboardButton(
+                text="▶️", callback_data=CDMine(action="page", value=page + 1).pack()
+            )
+        )
+    if pager:
+        rows.append(pager)
+    text = render(
+        "my_submissions.html.j2",
+        lines=[_line(item, ctx) for item in items],
+        total=total,
+        page=page + 1,
+        pages=(total + PAGE_SIZE - 1) // PAGE_SIZE,
+    )
+    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    if edit:
+        await message.edit_text(text, reply_markup=markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+async def on_menu(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    await state.clear()
+    await show_list(message, ctx, 0, edit=False)
+
+
+async def on_button(
+    query: CallbackQuery, callback_data: CDMine, state: FSMContext, ctx: Ctx
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    if callback_data.action == "page":
+        await query.answer()
+        await show_list(message, ctx, max(callback_data.value, 0), edit=True)
+        return
+    item = await submissions.visible(ctx.uow, callback_data.value, _school_ids(await ctx.roles()))
+    if item is None:
+        await query.answer(_("Эта заявка недоступна."), show_alert=True)
+        return
+    await query.answer()
+    person = await ctx.person()
+    is_own_draft = (
+        item.status is SubmissionStatus.DRAFT and person is not None and item.author_id == person.id
+    )
+    if callback_data.action == "resume" and is_own_draft:
+        await state.set_data({"sid": item.id, "field": None})
+        await resume_at_first_gap(message, state, ctx)
+        return
+    await _show_item(message, item, ctx, is_own_draft)
+
+
+async def _show_item(message: Message, item: Submission, ctx: Ctx, is_own_draft: bool) -> None:
+    snap = submissions.snapshot(item)
+    markup = None
+    if is_own_draft:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_("▶️ Продолжить заполнение"),
+                        callback_data=CDMine(action="resume", value=item.id).pack(),
+                    )
+                ]
+            ]
+        )
+    await message.answer(
+        render(
+            "submission_details.html.j2",
+            number=item.id,
+            kind=passport_texts.title_of(item),
+            status=texts.status_name(item.status),
+            school=item.school.name,
+            sent=item.sent_at,
+            zone=ctx.zone,
+            late=item.late,
+            late_reason=item.late_reason,
+            rows=summary(snap, ctx.programmes, ctx.zone),
+        ),
+        reply_markup=markup,
+    )
+    for attached in item.files:
+        if attached.mime_type == "image/jpeg" and attached.file_name.startswith("photo_"):
+            await message.answer_photo(attached.file_id)
+        else:
+            await message.answer_document(attached.file_id)
+
+
+def setup() -> Router:
+    router = Router(name="my-submissions")
+    router.message.register(
+        on_menu, F.chat.type == "private", F.text == BUTTON_MY_SUBMISSIONS, StateFilter("*")
+    )
+    router.callback_query.register(on_button, CDMine.filter())
+    return router

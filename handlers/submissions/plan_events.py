@@ -1,0 +1,165 @@
+"""Entering the events of a plan one by one: title, form, dates, responsible person..."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions.field_errors import explain
+from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft
+from handlers.ui.dialogs import ask_again, question
+from services import submissions
+from services.fields import FieldError, FieldSpec, FieldType, parse_text
+from services.forms import ACTIVITY_FIELDS
+
+OPTIONAL = frozenset({"expected_result", "audience"})
+
+
+async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
+    """The questions of one event, as the plan's programme lists them."""
+    if (await state.get_data()).get("field") == "activities":
+        return [FieldSpec(name, FieldType.TEXT) for name in ACTIVITY_FIELDS]
+    plan = await ctx.uow.submissions.get((await state.get_data()).get("sid", 0))
+    programmes = ctx.programmes
+    programme = programmes.of(plan.programme) if plan else programmes.default
+    fields = []
+    for name in programme.reports.plan_fields:
+        if name == "school_year":
+            continue
+        if name == "form":
+            fields.append(FieldSpec(name, FieldType.CHOICE, choices=programme.announcements.forms))
+        else:
+            fields.append(FieldSpec(name, FieldType.TEXT, optional=name in OPTIONAL))
+    return fields
+
+
+def _questions() -> dict[str, str]:
+    return {
+        "title": _("Название мероприятия."),
+        "form": _("Форма мероприятия."),
+        "dates": _("Сроки: месяц или дата, например «декабрь 2026» или «15.12.2026»."),
+        "responsible": _("Ответственный (ФИО)."),
+        "audience": _("Для кого мероприятие (необязательно)."),
+        "expected_result": _("Ожидаемый результат (необязательно)."),
+    }
+
+
+@question(FormDialog.plan_event)
+async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    data = await state.get_data()
+    item = data.get("item") or {}
+    fields = await _fields(state, ctx)
+    field = next((f for f in fields if f.id not in item), None)
+    if field is None:
+        await _store(message, state, ctx, item)
+        return
+    rows = []
+    if field.type is FieldType.CHOICE:
+        rows += [
+            [button(choice, Act.PLAN_CHOICE, str(i))] for i, choice in enumerate(field.choices)
+        ]
+    if field.optional:
+        rows.append([button(_("Пропустить"), Act.PLAN_SKIP)])
+    rows.append([button(_("✖️ Не добавлять это мероприятие"), Act.PLAN_DROP)])
+    number = len((await _events(state, ctx)) or []) + 1
+    await message.answer(
+        _("Мероприятие {number}. {question}").format(
+            number=number, question=_questions()[field.id]
+        ),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+def _list_field(data: dict[str, object]) -> str:
+    """The form's list the event goes to: a plan's `events`, an application's `network_plan`..."""
+    return str(data.get("field") or "events")
+
+
+async def _events(state: FSMContext, ctx: Ctx) -> list[dict[str, str]] | None:
+    data = await state.get_data()
+    submission = await ctx.uow.submissions.draft_by_id(data["sid"], (await ctx.member()).id)
+    if submission is None:
+        return None
+    return list(submissions.snapshot(submission).values.get(_list_field(data)) or [])
+
+
+async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, str]) -> None:
+    events = await _events(state, ctx)
+    if events is None:
+        await lost_draft(message, state)
+        return
+    events.append(item)
+    data = await state.get_data()
+    await submissions.save_value(
+        ctx.uow, data["sid"], (await ctx.member()).id, _list_field(data), events, ctx.clock.now()
+    )
+    await state.update_data(item={})
+    await state.set_state(FormDialog.answer)
+    await message.answer(
+        _("Добавлено: {title}. Всего мероприятий: {count}.").format(
+            title=item.get("title", ""), count=len(events)
+        )
+    )
+    await ask_again(message, state, ctx)
+
+
+async def _set(message: Message, state: FSMContext, ctx: Ctx, name: str, value: str) -> None:
+    item = dict((await state.get_data()).get("item") or {})
+    item[name] = value
+    await state.update_data(item=item)
+    await ask_item(message, state, ctx)
+
+
+async def _current_field(item: dict[str, str], state: FSMContext, ctx: Ctx) -> FieldSpec | None:
+    return next((f for f in await _fields(state, ctx) if f.id not in item), None)
+
+
+async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    item = (await state.get_data()).get("item") or {}
+    field = await _current_field(item, state, ctx)
+    if field is None:
+        await ask_item(message, state, ctx)
+        return
+    try:
+        value = parse_text(field, message.text or "", ctx.clock.now(), ctx.zone)
+    except FieldError as error:
+        await message.answer(explain(error, field))
+        await ask_item(message, state, ctx)
+        return
+    await _set(message, state, ctx, field.id, value)
+
+
+async def on_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    message = query.message
+    await query.answer()
+    if not isinstance(message, Message):
+        return
+    await message.edit_reply_markup(reply_markup=None)
+    item = (await state.get_data()).get("item") or {}
+    field = await _current_field(item, state, ctx)
+    if callback_data.action == Act.PLAN_DROP or field is None:
+        await state.update_data(item={})
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, ctx)
+    elif callback_data.action == Act.PLAN_SKIP and field.optional:
+        await _set(message, state, ctx, field.id, "")
+    elif (
+        callback_data.action == Act.PLAN_CHOICE
+        and callback_data.value.isdigit()
+        and int(callback_data.value) < len(field.choices)
+    ):
+        await _set(message, state, ctx, field.id, field.choices[int(callback_data.value)])
+    else:
+        await ask_item(message, state, ctx)
+
+
+def setup() -> Router:
+    router = Router(name="plan-events")
+    router.message.register(on_text, FormDialog.plan_event, F.text, F.chat.type == "private")
+    router.callback_query.register(on_button, CDForm.filter(), FormDialog.plan_event)
+    return router

@@ -1,0 +1,253 @@
+"""Before sending: everything as staff will see it, "Send" and "Edit field"; then sending once."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions import passport_texts, texts
+from handlers.submissions.state import (
+    Act,
+    CDForm,
+    FormDialog,
+    button,
+    current,
+    current_or_tell,
+    lost_draft,
+    summary,
+)
+from handlers.ui.dialogs import ask_again, nav_row, question
+from handlers.ui.menu import show_menu
+from handlers.ui.render import render
+from services import submissions, validation
+from services.deadlines import Verdict
+from services.fields import TEXT_MAX
+from services.forms import Form
+from services.submissions import SendOutcome
+from storage.models import Submission
+
+EDIT_LABEL_MAX = 40
+
+
+@question(FormDialog.preview)
+async def show_preview(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
+    if loaded is None:
+        return
+    snap, form = loaded
+    await state.update_data(editing=False)
+    missing = form.missing(snap.values, snap.file_counts)
+    timing = await submissions.current_timing(
+        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
+    )
+    await message.answer(
+        render(
+            "form_preview.html.j2",
+            kind=passport_texts.title_of(snap.submission),
+            school=snap.submission.school.name,
+            rows=summary(snap, ctx.programmes, ctx.zone),
+            missing=[_missing_label(form, item) for item in missing],
+            timing=timing,
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [button(_("✅ Отправить"), Act.SEND)],
+                [button(_("✏️ Изменить поле"), Act.EDIT)],
+                [button(_("✖️ Отмена"), Act.CANCEL)],
+            ]
+        ),
+    )
+
+
+def _missing_label(form: Form, item: str) -> str:
+    field = form.field(item)
+    return texts.label(field) if field is not None else texts.missing_rule(item)
+
+
+async def on_preview_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    message = query.message
+    loaded = await current(state, ctx)
+    if not isinstance(message, Message) or loaded is None:
+        await _already_handled(query, ctx)
+        return
+    snap, form = loaded
+    if callback_data.action == Act.SEND:
+        await _send(query, message, state, ctx, late_reason=None)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    if callback_data.action == Act.EDIT:
+        await state.set_state(FormDialog.edit)
+        rows = [
+            [button(_short(texts.label(field)), Act.FIELD, str(index))]
+            for index, field in enumerate(form.fields)
+            if field in form.active(snap.values)
+        ]
+        rows.append([button(_("◀️ Назад"), Act.BACK)])
+        await message.answer(
+            _("Какое поле изменить?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+    else:
+        await state.clear()
+        await show_menu(
+            message,
+            (await ctx.roles()),
+            intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
+        )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= EDIT_LABEL_MAX else text[: EDIT_LABEL_MAX - 1] + "…"
+
+
+async def on_edit_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    message = query.message
+    loaded = await current(state, ctx)
+    if not isinstance(message, Message) or loaded is None:
+        await _already_handled(query, ctx)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    form = loaded[1]
+    index = int(callback_data.value) if callback_data.value.isdigit() else -1
+    if callback_data.action == Act.FIELD and 0 <= index < len(form.fields):
+        await state.update_data(field=form.fields[index].id, editing=True)
+        await state.set_state(FormDialog.answer)
+    else:
+        await state.set_state(FormDialog.preview)
+    await ask_again(message, state, ctx)
+
+
+async def _send(
+    query: CallbackQuery | None,
+    message: Message,
+    state: FSMContext,
+    ctx: Ctx,
+    late_reason: str | None,
+) -> None:
+    if query is not None:
+        await query.answer()
+    data = await state.get_data()
+    result = await submissions.send(
+        ctx.uow,
+        ctx.programmes,
+        data["sid"],
+        (await ctx.member()).id,
+        ctx.clock.now(),
+        ctx.zone,
+        late_reason,
+        ctx.staff_chat_id,
+    )
+    if query is not None:
+        await message.edit_reply_markup(reply_markup=None)
+    outcome = result.outcome
+    if outcome is SendOutcome.SENT and result.submission is not None:
+        await state.clear()
+        await show_menu(message, (await ctx.roles()), intro=sent_text(result.submission))
+    elif outcome is SendOutcome.INCOMPLETE:
+        await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
+        first = result.missing[0]
+        form = submissions.form_of(ctx.programmes, submissions.snapshot(result.submission))  # type: ignore[arg-type]
+        target = form.field(first) or next(f for f in form.fields if f.optional)
+        await state.update_data(field=target.id, editing=True)
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, ctx)
+    elif outcome is SendOutcome.NEEDS_LATE_REASON:
+        await state.set_state(FormDialog.late_reason)
+        await ask_again(message, state, ctx)
+    elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.by_order:
+        await state.clear()
+        await show_menu(
+            message,
+            (await ctx.roles()),
+            intro=_(
+                "Черновик сохранён, но не отправлен: сейчас приём закрыт. Он откроется по "
+                "распоряжению, и бот сообщит, когда он начнётся; тогда заявку можно будет отправить."
+            ),
+        )
+    elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.opens:
+        await state.clear()
+        await show_menu(
+            message,
+            (await ctx.roles()),
+            intro=_("Черновик сохранён. Отправить его можно будет с {day}: я напомню.").format(
+                day=result.timing.opens.strftime("%d.%m.%Y")
+            ),
+        )
+    elif outcome is SendOutcome.PAST_EVENT:
+        await message.answer(_("Дата мероприятия уже прошла. Укажите новую дату."))
+        await state.update_data(field="event_at", editing=True)
+        await state.set_state(FormDialog.answer)
+        await ask_again(message, state, ctx)
+    else:
+        await lost_draft(message, state)
+
+
+def sent_text(submission: Submission) -> str:
+    return render(
+        "submission_sent.html.j2",
+        kind=passport_texts.kind_of(submission),
+        number=submission.id,
+        status=texts.status_name(submission.status),
+        late=submission.late,
+    )
+
+
+async def _already_handled(query: CallbackQuery, ctx: Ctx) -> None:
+    """A second tap on "Send" (or a button of a finished form) changes nothing."""
+    await query.answer(
+        _("Это уже сделано: форма закрыта. Статус — в «Мои заявки»."), show_alert=True
+    )
+
+
+@question(FormDialog.late_reason)
+async def ask_late_reason(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    loaded = await current_or_tell(message, state, ctx)
+    if loaded is None:
+        return
+    timing = await submissions.current_timing(
+        ctx.uow, ctx.programmes, loaded[0], ctx.clock.now(), ctx.zone
+    )
+    await message.answer(
+        render("late_reason.html.j2", timing=timing, verdict_late=timing.verdict is Verdict.LATE),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[button(_("◀️ Назад"), Act.BACK), *nav_row(back=False)]]
+        ),
+    )
+
+
+async def on_late_reason(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    try:
+        reason = validation.text(message.text or "", TEXT_MAX)
+    except validation.InvalidInputError:
+        await message.answer(_("Напишите причину опоздания текстом, до 3000 символов."))
+        return
+    await _send(None, message, state, ctx, late_reason=reason)
+
+
+async def on_late_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await state.set_state(FormDialog.preview)
+        await ask_again(query.message, state, ctx)
+
+
+def setup() -> Router:
+    router = Router(name="form-preview")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.register(on_preview_button, CDForm.filter(), FormDialog.preview)
+    router.callback_query.register(on_edit_button, CDForm.filter(), FormDialog.edit)
+    router.callback_query.register(
+        on_late_back, CDForm.filter(F.action == Act.BACK), FormDialog.late_reason
+    )
+    router.message.register(on_late_reason, FormDialog.late_reason, F.text)
+    router.callback_query.register(_already_handled, CDForm.filter(F.action == Act.SEND))
+    return router

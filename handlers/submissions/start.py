@@ -1,0 +1,355 @@
+"""Starting a submission from the menu: which school, which kind of application, which draft."""
+
+from __future__ import annotations
+
+from aiogram import F, Router, html
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.submissions import passport_texts, texts
+from handlers.submissions.state import (
+    Act,
+    CDForm,
+    FormDialog,
+    button,
+    current_or_tell,
+    lost_draft,
+)
+from handlers.ui.dialogs import ask_again, question
+from handlers.ui.menu import (
+    BUTTON_ANNOUNCEMENT,
+    BUTTON_APPLICATION,
+    BUTTON_MATERIALS,
+    BUTTON_PLAN,
+    BUTTON_REPORT,
+    show_menu,
+)
+from handlers.ui.render import render
+from services import platforms, stage_reports, submissions
+from storage.models import Submission, SubmissionKind
+
+_KIND_OF_BUTTON = (
+    (BUTTON_APPLICATION, SubmissionKind.APPLICATION),
+    (BUTTON_ANNOUNCEMENT, SubmissionKind.ANNOUNCEMENT),
+    (BUTTON_REPORT, SubmissionKind.REPORT),
+    (BUTTON_PLAN, SubmissionKind.PLAN),
+    (BUTTON_MATERIALS, SubmissionKind.MATERIALS),
+)
+
+
+def _kind_of(text: str) -> SubmissionKind | None:
+    """The kind a menu button stands for, in the person's language (labels are lazy)."""
+    return next((kind for label, kind in _KIND_OF_BUTTON if str(label) == text), None)
+
+
+async def on_menu(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    roles = await ctx.roles()
+    kind = _kind_of(message.text or "")
+    if kind is None:
+        return
+    if not roles.coordinator_of:
+        await message.answer(_("Подавать документы может только координатор площадки."))
+        return
+    await state.clear()
+    await state.update_data(kind=kind.value)
+    if len(roles.coordinator_of) > 1:
+        await state.set_state(FormDialog.school)
+        await ask_again(message, state, ctx)
+        return
+    await state.update_data(school_id=roles.coordinator_of[0].id)
+    await _after_school(message, state, ctx)
+
+
+@question(FormDialog.school)
+async def ask_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    rows = [
+        [button(school.name[:60], Act.SCHOOL, str(school.id))]
+        for school in (await ctx.roles()).coordinator_of
+    ]
+    rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
+    await message.answer(
+        _("Для какой школы?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def _targets(state: FSMContext, ctx: Ctx) -> list[platforms.Target]:
+    data = await state.get_data()
+    kind = SubmissionKind(data["kind"])
+    about = ctx.programmes.of(data["programme"]) if data.get("variant") else None
+    return await platforms.targets(ctx.uow, ctx.programmes, data["school_id"], kind, about)
+
+
+async def _after_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    found = await _targets(state, ctx)
+    if len(found) == 1:
+        await _with_target(message, state, ctx, found[0])
+        return
+    await state.set_state(FormDialog.target)
+    await ask_again(message, state, ctx)
+
+
+@question(FormDialog.target)
+async def ask_target(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    found = await _targets(state, ctx)
+    rows = [[button(_target_label(target), Act.TARGET, target.key)] for target in found]
+    rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
+    question_text = (
+        _("О какой площадке?")
+        if any(target.platform for target in found)
+        else _("По какой программе?")
+    )
+    await message.answer(question_text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _target_label(target: platforms.Target) -> str:
+    label = target.programme.title
+    if target.platform is not None and target.platform.title:
+        label = f"{target.platform.title} ({label})"
+    return label if len(label) <= 60 else label[:59] + "…"
+
+
+async def _with_target(
+    message: Message, state: FSMContext, ctx: Ctx, target: platforms.Target
+) -> None:
+    await state.update_data(
+        programme=target.programme.id,
+        platform_id=target.platform.id if target.platform else None,
+    )
+    data = await state.get_data()
+    kind = SubmissionKind(data["kind"])
+    if kind is SubmissionKind.APPLICATION and data.get("variant"):
+        await _open(message, state, ctx, kind, data["variant"])
+    elif kind is SubmissionKind.APPLICATION:
+        await state.set_state(FormDialog.variant)
+        await ask_again(message, state, ctx)
+    else:
+        await _open(message, state, ctx, kind, "")
+
+
+async def _chosen(state: FSMContext, ctx: Ctx) -> platforms.Target:
+    data = await state.get_data()
+    programme = ctx.programmes.of(data.get("programme", ""))
+    platform_id = data.get("platform_id")
+    platform = await ctx.uow.platforms.get(platform_id) if platform_id else None
+    return platforms.Target(programme, platform)
+
+
+@question(FormDialog.variant)
+async def ask_variant(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    kinds = (await _chosen(state, ctx)).programme.applications.kinds()
+    rows = [[button(kind.title[:60], Act.VARIANT, name)] for name, kind in kinds.items()]
+    rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
+    await message.answer(
+        _("Какая заявка?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def _open(
+    message: Message, state: FSMContext, ctx: Ctx, kind: SubmissionKind, variant: str
+) -> None:
+    data = await state.get_data()
+    target = await _chosen(state, ctx)
+    if kind is SubmissionKind.APPLICATION and variant != "assignment" and not target.platform:
+        await state.update_data(variant=variant)
+        if len(await _targets(state, ctx)) > 1:  # which of the school's platforms it is about
+            await state.set_state(FormDialog.target)
+            await ask_again(message, state, ctx)
+            return
+    lead = platforms.lead_school_instead(target, data["school_id"], kind, variant)
+    if lead is not None:
+        await state.clear()
+        await show_menu(
+            message,
+            (await ctx.roles()),
+            intro=_(
+                "Это подаёт ведущая школа сети — {school}: отчёт, план и заявки — за всю "
+                "площадку. Анонсы своих мероприятий и материалы ваша школа подаёт сама."
+            ).format(school=html.quote(lead.name)),
+        )
+        return
+    if kind is SubmissionKind.REPORT and target.programme.reports.schedule == "stages":
+        due = await stage_reports.due(ctx.uow, target.programme, target.platform)
+        if due.problem is not None:
+            await state.clear()
+            await show_menu(
+                message, (await ctx.roles()), intro=passport_texts.no_stage_report(due.problem)
+            )
+            return
+    draft = await submissions.open_draft(
+        ctx.uow,
+        target.programme,
+        await ctx.member(),
+        data["school_id"],
+        kind,
+        variant,
+        ctx.clock.now(),
+        ctx.zone,
+        target.platform,
+    )
+    await state.set_data({"sid": draft.submission.id, "field": None})
+    if draft.resumed:
+        await state.set_state(FormDialog.resume)
+        await ask_again(message, state, ctx)
+        return
+    await _introduce(message, draft.submission, ctx)
+    await state.set_state(FormDialog.answer)
+    await ask_again(message, state, ctx)
+
+
+async def _introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
+    """What the coordinator should know before the first question: window, known events."""
+    snap = submissions.snapshot(submission)
+    timing = await submissions.current_timing(
+        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
+    )
+    text = render(
+        "form_intro.html.j2",
+        kind=texts.kind_name(submission.kind),
+        title=passport_texts.title_of(submission),
+        timing=timing,
+        context=snap.context,
+        zone=ctx.zone,
+    )
+    if text:
+        await message.answer(text)
+
+
+@question(FormDialog.resume)
+async def ask_resume(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    submission = await ctx.uow.submissions.get((await state.get_data())["sid"])
+    if submission is None:
+        await lost_draft(message, state)
+        return
+    await message.answer(
+        _("У вас есть черновик: {kind}, начат {day}. Продолжить его или начать заново?").format(
+            kind=texts.kind_name(submission.kind),
+            day=submission.created_at.astimezone(ctx.zone).strftime("%d.%m.%Y"),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    button(_("▶️ Продолжить"), Act.CONTINUE, str(submission.id)),
+                    button(_("🔄 Начать заново"), Act.RESTART, str(submission.id)),
+                ],
+                [button(_("✖️ Отмена"), Act.CANCEL)],
+            ]
+        ),
+    )
+
+
+async def _taken(query: CallbackQuery) -> Message | None:
+    """Answer the press and take the buttons off its message: each step is answered once."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return None
+    await query.message.edit_reply_markup(reply_markup=None)
+    return query.message
+
+
+async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    if (message := await _taken(query)) is not None:
+        await state.clear()
+        await show_menu(message, await ctx.roles(), intro=_("Отменено. Вы в главном меню."))
+
+
+async def on_school(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    value = callback_data.value
+    roles = await ctx.roles()
+    if not value.isdigit() or int(value) not in {s.id for s in roles.coordinator_of}:
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    if (message := await _taken(query)) is not None:
+        await state.update_data(school_id=int(value))
+        await _after_school(message, state, ctx)
+
+
+async def on_target(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    chosen = next((t for t in await _targets(state, ctx) if t.key == callback_data.value), None)
+    if chosen is None:
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    if (message := await _taken(query)) is not None:
+        await _with_target(message, state, ctx, chosen)
+
+
+async def on_variant(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    if callback_data.value not in (await _chosen(state, ctx)).programme.applications.kinds():
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    if (message := await _taken(query)) is not None:
+        await _open(message, state, ctx, SubmissionKind.APPLICATION, callback_data.value)
+
+
+async def _draft_of_button(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext
+) -> Message | None:
+    """The message of a "continue or start over" question about the draft being resumed."""
+    if callback_data.value != str((await state.get_data()).get("sid")):
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return None
+    return await _taken(query)
+
+
+async def on_continue(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    if (message := await _draft_of_button(query, callback_data, state)) is not None:
+        await resume_at_first_gap(message, state, ctx)
+
+
+async def on_restart(
+    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
+) -> None:
+    if (message := await _draft_of_button(query, callback_data, state)) is None:
+        return
+    draft = await submissions.restart_draft(
+        ctx.uow,
+        ctx.programmes,
+        await ctx.member(),
+        int(callback_data.value),
+        ctx.clock.now(),
+        ctx.zone,
+    )
+    await state.set_data({"sid": draft.submission.id, "field": None})
+    await _introduce(message, draft.submission, ctx)
+    await state.set_state(FormDialog.answer)
+    await ask_again(message, state, ctx)
+
+
+async def resume_at_first_gap(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    """Continue a draft at its first required question without an answer, or at the preview."""
+    loaded = await current_or_tell(message, state, ctx)
+    if loaded is None:
+        return
+    snap, form = loaded
+    missing = [item for item in form.missing(snap.values, snap.file_counts) if form.field(item)]
+    if missing:
+        await state.update_data(field=missing[0])
+        await state.set_state(FormDialog.answer)
+    else:
+        await state.set_state(FormDialog.preview)
+    await ask_again(message, state, ctx)
+
+
+def setup() -> Router:
+    router = Router(name="submit")
+    private = F.chat.type == "private"
+    router.message.register(on_menu, private, F.text.func(_kind_of), StateFilter("*"))
+    steps = (FormDialog.school, FormDialog.target, FormDialog.variant, FormDialog.resume)
+    buttons = router.callback_query
+    buttons.register(on_cancel, CDForm.filter(F.action == Act.CANCEL), StateFilter(*steps))
+    buttons.register(on_school, CDForm.filter(F.action == Act.SCHOOL), FormDialog.school)
+    buttons.register(on_target, CDForm.filter(F.action == Act.TARGET), FormDialog.target)
+    buttons.register(on_variant, CDForm.filter(F.action == Act.VARIANT), FormDialog.variant)
+    buttons.register(on_continue, CDForm.filter(F.action == Act.CONTINUE), FormDialog.resume)
+    buttons.register(on_restart, CDForm.filter(F.action == Act.RESTART), FormDialog.resume)
+    return router

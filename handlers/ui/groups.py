@@ -1,0 +1,37 @@
+"""Groups: the staff group is served; any other group hears once how to become it, then silence."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatMemberStatus
+from aiogram.types import ChatMemberUpdated, Message
+
+from handlers.context import Ctx
+from handlers.ui.render import render
+from services import groups
+
+_GROUPS = {"group", "supergroup"}
+_PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
+
+
+async def on_added(event: ChatMemberUpdated, ctx: Ctx) -> None:
+    if event.new_chat_member.status not in _PRESENT or event.old_chat_member.status in _PRESENT:
+        return
+    chat = event.chat
+    if chat.id == ctx.staff_chat_id:
+        await event.answer(render("staff_group_ready.html.j2"))
+        return
+    if await groups.first_time(ctx.uow, chat.id, chat.title or ""):
+        await event.answer(render("group_setup.html.j2", chat_id=chat.id))
+
+
+async def ignore(message: Message) -> None:
+    """Messages in groups other than the staff group are not the bot's business."""
+
+
+def setup(staff_chat_id: int | None) -> Router:
+    router = Router(name="groups")
+    router.my_chat_member.register(on_added, F.chat.type.in_(_GROUPS))
+    router.message.register(ignore, F.chat.type.in_(_GROUPS), F.chat.id != staff_chat_id)
+    router.message.register(ignore, F.chat.type == "channel")
+    return router
