@@ -33,8 +33,11 @@ migrate: $(BIN)/.runtime  ## apply database migrations only
 test: $(BIN)/.dev locales  ## install what tests need and run them
 	$(BIN)/python -m pytest -q
 
-lint: $(BIN)/.dev  ## ruff
+lint: $(BIN)/.dev  ## ruff, mypy (strict) and the import contracts (layers, no cycles)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 extract: $(BIN)/.runtime  ## refresh locales/coordbot.pot and the catalogues from the code
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k lazy_gettext --no-location --sort-output \

@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from services import reminders
-from services.programmes import load_presets
-from services.reminders import Moment
+from services.domain import Role, SubmissionKind, SubmissionStatus
+from services.programmes.definitions import load_presets
+from services.reminders import planner
+from services.reminders.planner import Moment
 from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.models import (
@@ -35,11 +36,8 @@ from storage.models import (
     PlannedEvent,
     Reminder,
     ReminderStatus,
-    Role,
     School,
     Submission,
-    SubmissionKind,
-    SubmissionStatus,
 )
 from storage.uow import UnitOfWorkFactory
 
@@ -145,7 +143,7 @@ async def passes(url: str) -> None:
     for label in ("first pass", "second pass (steady state)", "third pass"):
         started = time.perf_counter()
         async with factory() as uow:
-            report = await reminders.plan_pass(uow, programmes, moment, -1001)
+            report = await planner.plan_pass(uow, programmes, moment, -1001)
         elapsed = time.perf_counter() - started
         print(
             f"{label}: {elapsed:.3f} s; wanted {report.wanted}, "

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.config import WHERE_TO_SET, Settings, describe
 from bot.logs import setup_logging
-from services.programmes import (
+from services.programmes.definitions import (
     ProgrammeError,
     list_presets,
     load_preset,

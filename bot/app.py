@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import handlers
 from bot.config import Settings
-from bot.delivery import Limits, Sender
+from bot.delivery import Sender
 from bot.leases import Holder, Leases, owner_name
 from bot.middlewares import (
     AnswerCallbacks,
@@ -23,16 +23,19 @@ from bot.middlewares import (
     UpdateLogMiddleware,
     UpdateScope,
 )
+from bot.pacing import Limits
 from bot.staff import StaffDirectory
 from bot.telegram import CommitFirst, UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware
 from handlers.outgoing import Outgoing
+from handlers.people.delivery import AccessDelivery
 from handlers.reminders.texts import make_renderer
+from handlers.review.delivery import CardDelivery
 from handlers.ui.errors import on_error
 from handlers.ui.menu import menu_labels
-from services import languages, people
 from services.clock import Clock, SystemClock
-from services.programmes import Programmes
+from services.people import languages, reachability
+from services.programmes.definitions import Programmes
 from storage.db import POOL_OVERFLOW, POOL_SIZE, create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
@@ -83,7 +86,7 @@ def create_app(
 
     async def mark_unreachable(telegram_id: int) -> None:
         async with uow_factory() as uow:
-            await people.mark_unreachable(uow, telegram_id)
+            await reachability.mark_unreachable(uow, telegram_id)
 
     ui = UiCalls()
     bot = create_bare_bot(settings)
@@ -97,14 +100,11 @@ def create_app(
     owner = owner_name(holder)
     sender_bot = create_bare_bot(settings)  # the sender decides about waits: no retries
     sender_bot.session.middleware(UiCalls())
-    outgoing = Outgoing(
-        uow_factory,
-        i18n,
-        programmes,
-        settings.zone,
-        settings.staff_chat_id,
-        make_renderer(i18n, settings.zone),
-    )
+    rules = {
+        **CardDelivery(uow_factory, programmes, settings.zone).rules(),
+        **AccessDelivery(uow_factory, settings.zone, settings.staff_chat_id).rules(),
+    }
+    outgoing = Outgoing(i18n, rules, make_renderer(i18n, settings.zone), settings.staff_chat_id)
     sender = Sender(sender_bot, uow_factory, outgoing, owner, clock.now, limits)
     storage = DatabaseStorage(session_factory)
     dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(), i18n=i18n)

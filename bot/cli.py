@@ -18,14 +18,16 @@ from bot.runner import run
 from bot.scheduler import PLANNER_LEASE, Reminders
 from handlers.reminders.texts import make_renderer
 from handlers.ui.render import render_plain
-from services import invitations, languages, reminders, schools_import
 from services.clock import SystemClock
+from services.domain import Role
 from services.outbox import Planned
-from services.programmes import Programmes
-from services.schools import Lookup, lookup
+from services.people import invitations, languages, schools_import
+from services.people.schools import Lookup, lookup
+from services.programmes.definitions import Programmes
+from services.reminders import planner
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from storage.models import Reminder, Role
+from storage.models import Reminder
 from storage.uow import UnitOfWorkFactory
 
 
@@ -126,7 +128,7 @@ async def report_reminders(app: App, send: bool) -> int:
         return await _send_now(app, scheduled)
     render = make_renderer(app.i18n, app.settings.zone)
     async with app.uow_factory() as uow:
-        items = await reminders.due_now(
+        items = await planner.due_now(
             uow, app.programmes, scheduled.moment(), app.settings.staff_chat_id
         )
     for item in items:

@@ -22,13 +22,14 @@ from bot.staff import StaffDirectory
 from bot.telegram import UiCalls, update_uow
 from handlers.context import Ctx
 from handlers.ui.dialogs import expired
-from services import languages, tutors
 from services.clock import Clock
+from services.domain import Role
 from services.messages import Destinations
-from services.programmes import Programmes
-from services.roles import Roles, roles_of
+from services.people import languages, tutors
+from services.people.roles import Roles, roles_of
+from services.programmes.definitions import Programmes
 from storage.fsm import DatabaseStorage
-from storage.models import Person, Role
+from storage.models import Person
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("coordbot.updates")

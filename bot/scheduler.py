@@ -16,8 +16,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
 from bot.delivery import LEASE as SENDER_LEASE
-from services import reminders
-from services.reminders import Moment, PassReport
+from services.reminders import planner
+from services.reminders.planner import Moment, PassReport
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Reminders:
         if not await app.leases.take(PLANNER_LEASE):
             return None
         async with app.uow_factory() as uow:
-            report = await reminders.plan_pass(
+            report = await planner.plan_pass(
                 uow, app.programmes, self.moment(), app.settings.staff_chat_id
             )
         if report.planned or report.cancelled:

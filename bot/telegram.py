@@ -104,7 +104,7 @@ class UiCalls(BaseRequestMiddleware):
                 return _done()
             self._remember(method.callback_query_id)
             try:
-                return await make_request(bot, method)
+                return await make_request(bot, method)  # type: ignore[arg-type]
             except TelegramBadRequest as error:
                 if "query is too old" not in error.message:
                     raise
@@ -124,4 +124,4 @@ class UiCalls(BaseRequestMiddleware):
 
 
 def _done() -> Response[TelegramType]:
-    return Response[TelegramType](ok=True, result=True)  # type: ignore[arg-type]
+    return Response[TelegramType](ok=True, result=True)

@@ -15,8 +15,8 @@ from aiogram.filters import Filter
 
 from services.clock import Clock
 from services.messages import Destinations
-from services.programmes import Programmes
-from services.roles import Roles
+from services.people.roles import Roles
+from services.programmes.definitions import Programmes
 from storage.models import Person
 from storage.uow import UnitOfWork
 

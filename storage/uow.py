@@ -7,22 +7,18 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.platforms import PlatformRepository
-from storage.repositories import (
-    AccessRequestRepository,
-    AuditRepository,
-    CouncilRepository,
-    ForumTopicRepository,
-    InvitationRepository,
-    KnownGroupRepository,
-    OutboxRepository,
-    PersonRepository,
-    SchoolRepository,
-    SubmissionRepository,
-    UserSettingsRepository,
-)
-from storage.schedule import ScheduleRepository
-from storage.windows import WindowRepository
+from storage.repositories.access_requests import AccessRequestRepository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.chats import KnownGroupRepository, UserSettingsRepository
+from storage.repositories.council import CouncilRepository, ForumTopicRepository
+from storage.repositories.invitations import InvitationRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.people import PersonRepository
+from storage.repositories.platforms import PlatformRepository
+from storage.repositories.schedule import ScheduleRepository
+from storage.repositories.schools import SchoolRepository
+from storage.repositories.submissions import SubmissionRepository
+from storage.repositories.windows import WindowRepository
 
 BeforeCommit = Callable[[], Awaitable[None]]
 

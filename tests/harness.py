@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.delivery import Limits
-from services.programmes import load_presets
+from bot.pacing import Limits
+from services.programmes.definitions import load_presets
 from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
 LIMITS = Limits(private_per_second=50)

@@ -48,7 +48,8 @@ from handlers.ui.common import CDLanguage
 from handlers.ui.date_picker import CDCalendar, CDHour
 from handlers.ui.dialogs import CDNav
 from handlers.ui.menu import CDAccessStart
-from storage.models import AccessRequest, PlannedEvent, Role, School, Submission, SubmissionStatus
+from services.domain import Role, SubmissionStatus
+from storage.models import AccessRequest, PlannedEvent, School, Submission
 from storage.models import Person as PersonRow
 from tests import seed, steps
 from tests.fake_telegram import Call, Chat, FakeTelegram, SentMessage

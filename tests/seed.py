@@ -7,16 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.app import App
-from services import invitations, onboarding, schools_import
-from storage.models import (
-    PlannedEvent,
-    Platform,
-    PlatformSchool,
-    Role,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
-)
+from services.domain import Role, SubmissionKind, SubmissionStatus
+from services.people import invitations, onboarding, schools_import
+from storage.models import PlannedEvent, Platform, PlatformSchool, Submission
 from tests.harness import Person
 
 SCHOOLS = [

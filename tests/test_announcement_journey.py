@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.models import Submission, SubmissionStatus
+from services.domain import SubmissionStatus
+from storage.models import Submission
 from tests import seed
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from services.domain import SubmissionStatus
 from storage.db import create_engine, create_session_factory
-from storage.models import Submission, SubmissionStatus
+from storage.models import Submission
 from storage.uow import UnitOfWorkFactory
 from tests import seed
 from tests.fake_telegram import FakeTelegram, RateLimits

@@ -13,8 +13,9 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.delivery import LEASE, Limits, Sender, create_sender_bot
+from bot.delivery import LEASE, Sender, create_sender_bot
 from bot.leases import Leases
+from bot.pacing import Limits
 from handlers.outgoing import Delivered
 from services import outbox
 from services.outbox import Planned

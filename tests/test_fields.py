@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.fields import FieldError, FieldSpec, FieldType, parse_text
+from services.submissions.fields import FieldError, FieldSpec, FieldType
+from services.submissions.parsing import parse_text
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")

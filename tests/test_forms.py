@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.forms import build
-from services.programmes import load_preset
-from storage.models import SubmissionKind
+from services.domain import SubmissionKind
+from services.programmes.definitions import load_preset
+from services.submissions.forms import build
 
 KRASNODAR = load_preset("krasnodar-digital")
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.delivery import LEASE as SENDER_LEASE
 from bot.leases import Holder, Leases, owner_name
 from bot.scheduler import PLANNER_LEASE
-from services import languages, outbox
+from services import outbox
+from services.people import languages
 from storage.models import Reminder, ReminderStatus
 from tests import seed, steps
 from tests.fake_telegram import FaultPlan

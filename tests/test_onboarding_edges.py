@@ -6,7 +6,8 @@ import asyncio
 
 from sqlalchemy import select
 
-from storage.models import Invitation, Membership, Person, Role
+from services.domain import Role
+from storage.models import Invitation, Membership, Person
 from tests import seed
 
 SCHOOL = "МАОУ Гимназия № 5"

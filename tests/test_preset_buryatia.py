@@ -11,19 +11,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from services import deadlines, forms, passport, reminders, stage_reports
-from services.deadlines import Verdict
-from services.fields import FieldError
-from services.programmes import ProgrammeError, Programmes, load_preset, load_programme, preset_path
-from services.reminders import Moment
-from storage.models import (
-    Platform,
-    PlatformStatus,
-    Reminder,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
+from services.domain import SubmissionKind, SubmissionStatus
+from services.programmes import deadlines
+from services.programmes.deadlines import Verdict
+from services.programmes.definitions import (
+    ProgrammeError,
+    Programmes,
+    load_preset,
+    load_programme,
+    preset_path,
 )
+from services.reminders import planner
+from services.reminders.planner import Moment
+from services.submissions import forms, passport, stage_reports
+from services.submissions.fields import FieldError
+from storage.models import Platform, PlatformStatus, Reminder, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
@@ -590,7 +592,7 @@ def _at(year: int, month: int, day: int) -> Moment:
 async def _planned(bot, at: Moment) -> list[Reminder]:
     async with bot.app.uow_factory() as uow:
         programmes = Programmes([load_preset(PRESET), load_preset("krasnodar-digital")])
-        await reminders.plan_pass(uow, programmes, at, STAFF_CHAT_ID)
+        await planner.plan_pass(uow, programmes, at, STAFF_CHAT_ID)
         return list((await uow.session.scalars(select(Reminder))).all())
 
 

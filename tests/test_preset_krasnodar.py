@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.calendar import DayMonth, YearlyWindow
-from services.programmes import load_preset
-from storage.models import SubmissionStatus
+from services.domain import SubmissionStatus
+from services.programmes.definitions import load_preset
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from services import forms, network_schools
 from services.calendar import DayMonth, YearlyWindow
-from services.fields import FieldError
-from services.programmes import ProgrammeError, load_preset, load_programme, preset_path
-from storage.models import Platform, School, Submission, SubmissionKind, SubmissionStatus
+from services.domain import SubmissionKind, SubmissionStatus
+from services.programmes.definitions import ProgrammeError, load_preset, load_programme, preset_path
+from services.submissions import forms, network_schools
+from services.submissions.fields import FieldError
+from storage.models import Platform, School, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 

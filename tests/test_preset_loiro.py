@@ -9,17 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from services import districts, forms, onboarding, plans, programmes
-from services.deadlines import Verdict, window_timing
-from services.programmes import load_preset
-from storage.models import (
-    AuditEntry,
-    Role,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
-    WindowOpening,
-)
+from services.domain import Role, SubmissionKind, SubmissionStatus
+from services.people import districts, onboarding
+from services.programmes import definitions
+from services.programmes.deadlines import Verdict, window_timing
+from services.programmes.definitions import load_preset
+from services.submissions import forms, plans
+from storage.models import AuditEntry, Submission, WindowOpening
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
@@ -525,13 +521,13 @@ async def test_with_several_order_windows_staff_choose_by_button(
     bot, people, tmp_path, monkeypatch
 ) -> None:
     """Two programmes open by order: staff pick one; a forged press by a coordinator fails."""
-    text = (programmes.PRESETS_DIR / "loiro-internship.toml").read_text(encoding="utf-8")
+    text = (definitions.PRESETS_DIR / "loiro-internship.toml").read_text(encoding="utf-8")
     (tmp_path / "loiro-internship.toml").write_text(text, encoding="utf-8")
     other = text.replace('id = "loiro-internship"', 'id = "loiro-second"').replace(
         'title = "Региональная стажировочная площадка ЛОИРО"', 'title = "Вторая программа ЛОИРО"'
     )
     (tmp_path / "loiro-second.toml").write_text(other, encoding="utf-8")
-    monkeypatch.setattr(programmes, "PRESETS_DIR", tmp_path)
+    monkeypatch.setattr(definitions, "PRESETS_DIR", tmp_path)
     bot.settings.programme = ("loiro-internship", "loiro-second")
     await bot.restart()
     await _schools(bot)

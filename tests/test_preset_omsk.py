@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from services import statuses
-from services.programmes import load_preset
-from storage.models import AuditEntry, Role, Submission, SubmissionKind, SubmissionStatus
+from services.domain import Role, SubmissionKind, SubmissionStatus
+from services.programmes import statuses
+from services.programmes.definitions import load_preset
+from storage.models import AuditEntry, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
@@ -558,7 +559,7 @@ async def test_indicators_are_listed_for_staff_of_omsk(bot) -> None:
 
 def test_every_step_of_the_longest_conclusion_fits_a_button() -> None:
     from handlers.review.expertise import CDExpert
-    from services.programmes import MAX_CRITERIA, MAX_OUTCOMES
+    from services.programmes.definitions import MAX_CRITERIA, MAX_OUTCOMES
 
     packed = CDExpert(
         act="cancel", sid=2**31, by=2**52, a="n" * MAX_CRITERIA, o=MAX_OUTCOMES - 1
@@ -598,7 +599,7 @@ TABLE = "[review.expert_conclusion]"
 )
 def test_broken_omsk_keys_are_refused_with_the_line(tmp_path, edit, problem, at) -> None:
     """`at`: the table whose line is named (a rule across keys); empty: the edited line."""
-    from services.programmes import ProgrammeError, load_programme, preset_path
+    from services.programmes.definitions import ProgrammeError, load_programme, preset_path
 
     text = preset_path("omsk-internship").read_text(encoding="utf-8")
     old, new = edit
@@ -613,8 +614,8 @@ def test_broken_omsk_keys_are_refused_with_the_line(tmp_path, edit, problem, at)
 
 
 def test_only_omsk_applications_for_the_status_wait_for_a_conclusion() -> None:
-    from services import expertise
-    from services.programmes import Programmes
+    from services.programmes.definitions import Programmes
+    from services.review import expertise
 
     both = Programmes([load_preset("krasnodar-digital"), load_preset("omsk-internship")])
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.calendar import DayMonth, YearlyWindow
-from services.programmes import (
+from services.programmes.definitions import (
     KNOWN_APPLICATION_FIELDS,
     Programme,
     ProgrammeError,

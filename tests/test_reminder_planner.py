@@ -8,19 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services import reminders, review
-from services.programmes import Programmes, load_preset
-from services.reminders import Moment
-from services.review import Decision
-from storage.models import (
-    PlannedEvent,
-    PlatformStatus,
-    Reminder,
-    ReminderStatus,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
-)
+from services.domain import SubmissionKind, SubmissionStatus
+from services.programmes.definitions import Programmes, load_preset
+from services.reminders import planner
+from services.reminders.planner import Moment
+from services.review import decisions
+from services.review.decisions import Decision
+from storage.models import PlannedEvent, PlatformStatus, Reminder, ReminderStatus, Submission
 from tests import seed
 from tests.harness import STAFF_CHAT_ID
 
@@ -77,7 +71,7 @@ async def _announcement(
 
 async def _plan(bot, at: Moment):
     async with bot.app.uow_factory() as uow:
-        return await reminders.plan_pass(uow, Programmes([KRASNODAR]), at, STAFF_CHAT_ID)
+        return await planner.plan_pass(uow, Programmes([KRASNODAR]), at, STAFF_CHAT_ID)
 
 
 async def _rows(bot) -> list[Reminder]:
@@ -259,7 +253,7 @@ async def test_approving_a_plan_makes_its_dated_events_the_schedule(bot, people)
         )
         uow.session.add(plan)
         await uow.commit()
-        result = await review.decide(
+        result = await decisions.decide(
             uow, plan.id, Decision.APPROVE, 1, "Ольга", "", bot.clock.now()
         )
         assert result.outcome == "done"

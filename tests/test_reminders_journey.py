@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from storage.models import Submission, SubmissionKind, SubmissionStatus
+from services.domain import SubmissionKind, SubmissionStatus
+from storage.models import Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 

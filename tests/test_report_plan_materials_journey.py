@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.models import Submission, SubmissionKind, SubmissionStatus
+from services.domain import SubmissionKind, SubmissionStatus
+from storage.models import Submission
 from tests import seed, steps
 
 

@@ -7,7 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from storage.models import AuditEntry, Role, Submission, SubmissionStatus
+from services.domain import Role, SubmissionStatus
+from storage.models import AuditEntry, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from services.schools_import import FileProblem, RowProblem, SchoolFileError, parse
+from services.people.schools_import import FileProblem, RowProblem, SchoolFileError, parse
 
 
 def test_semicolon_csv_with_bom_and_unknown_columns() -> None:

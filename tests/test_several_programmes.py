@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from services import reminders
-from services.programmes import (
+from services.programmes.definitions import (
     ProgrammeError,
     Programmes,
     Window,
@@ -18,7 +17,8 @@ from services.programmes import (
     load_preset,
     load_presets,
 )
-from services.reminders import Moment
+from services.reminders import planner
+from services.reminders.planner import Moment
 from storage.models import Platform, PlatformSchool, Reminder
 from tests import seed
 from tests.harness import STAFF_CHAT_ID
@@ -43,7 +43,7 @@ def _at(year: int, month: int, day: int) -> Moment:
 
 async def _report_openings(bot, at: Moment) -> set[int]:
     async with bot.app.uow_factory() as uow:
-        await reminders.plan_pass(uow, Programmes([KRASNODAR, SPRING]), at, STAFF_CHAT_ID)
+        await planner.plan_pass(uow, Programmes([KRASNODAR, SPRING]), at, STAFF_CHAT_ID)
         rows = await uow.session.scalars(select(Reminder).where(Reminder.rule == "report_open"))
         return {row.chat_id for row in rows}
 

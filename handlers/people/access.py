@@ -18,9 +18,10 @@ from handlers.ui.dialogs import nav_keyboard, nav_row, question, take_text
 from handlers.ui.errors import explain_invalid
 from handlers.ui.menu import BUTTON_REQUEST_ACCESS, CDAccessStart, menu_keyboard, show_menu
 from handlers.ui.render import render, render_plain
-from services import access_requests, validation
-from services.access_requests import Outcome, RequestDraft
-from services.roles import Roles
+from services import validation
+from services.people import access_requests
+from services.people.access_requests import Outcome, RequestDraft
+from services.people.roles import Roles
 from storage.uow import UnitOfWork
 
 PAGE_SIZE = 6

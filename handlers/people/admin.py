@@ -15,10 +15,10 @@ from aiogram.utils.i18n import gettext as _
 from handlers.context import Admin, Ctx
 from handlers.people import district_invites
 from handlers.ui.render import render
-from services import invitations, schools_import
-from services.invitations import deep_link
-from services.schools import lookup
-from storage.models import Role
+from services.domain import Role
+from services.people import invitations, schools_import
+from services.people.invitations import deep_link
+from services.people.schools import lookup
 
 log = logging.getLogger(__name__)
 

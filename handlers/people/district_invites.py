@@ -8,9 +8,9 @@ from aiogram import Bot
 from aiogram.types import Message
 
 from handlers.ui.render import render
-from services import districts
 from services.clock import Clock
-from services.invitations import deep_link
+from services.people import districts
+from services.people.invitations import deep_link
 from storage.uow import UnitOfWork
 
 WORDS = frozenset({"консультант", "consultant"})

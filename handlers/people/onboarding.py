@@ -16,12 +16,14 @@ from handlers.context import Ctx
 from handlers.ui.dialogs import nav_keyboard, nav_row, question, take_text
 from handlers.ui.menu import request_access_keyboard, show_menu
 from handlers.ui.render import render
-from services import onboarding, tutors, validation
-from services.invitations import InvitationState, check
-from services.onboarding import Newcomer
-from services.programmes import Programmes
-from services.roles import Roles, roles_of
-from storage.models import Invitation, Role
+from services import validation
+from services.domain import Role
+from services.people import onboarding, tutors
+from services.people.invitations import InvitationState, check
+from services.people.onboarding import Newcomer
+from services.people.roles import Roles, roles_of
+from services.programmes.definitions import Programmes
+from storage.models import Invitation
 from storage.uow import UnitOfWork
 
 

@@ -13,9 +13,9 @@ from handlers.context import Ctx
 from handlers.ui.dialogs import ask_again
 from handlers.ui.menu import BUTTON_INVITE_MENTOR
 from handlers.ui.render import render
-from services import tutors
-from services.invitations import deep_link
-from services.roles import Roles
+from services.people import tutors
+from services.people.invitations import deep_link
+from services.people.roles import Roles
 
 SCHOOL_BUTTON_MAX = 60
 

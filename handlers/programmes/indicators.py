@@ -10,8 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from handlers.context import Ctx
 from handlers.submissions import texts
 from handlers.ui.render import render
-from services import calendar, indicators
-from storage.models import SubmissionStatus
+from services import calendar
+from services.domain import SubmissionStatus
+from services.programmes import indicators
 
 UNMET_SHOWN = 30
 """Platforms below the condition listed by name; the rest are counted (a message is 4096)."""

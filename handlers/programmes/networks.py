@@ -12,10 +12,11 @@ from aiogram.utils.i18n import gettext as _
 from handlers.context import Ctx
 from handlers.review.staff_commands import staff_only
 from handlers.ui.render import render
-from services import calendar, networks
-from services.fields import FieldError
-from services.network_schools import parse_year
-from services.schools import lookup
+from services import calendar
+from services.people.schools import lookup
+from services.programmes import networks
+from services.submissions.fields import FieldError
+from services.submissions.network_schools import parse_year
 from storage.models import Platform
 
 _COMMAND = re.compile(r"^№?\s*(\d+)(?:\s+([+-])\s*(.+?))?$", re.S)

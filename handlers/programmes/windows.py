@@ -18,8 +18,9 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.ui.render import render
-from services import calendar, windows
-from services.windows import StaffWindow, WindowState
+from services import calendar
+from services.programmes import windows
+from services.programmes.windows import StaffWindow, WindowState
 
 BUTTON_MAX = 60
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")

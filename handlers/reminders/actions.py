@@ -15,8 +15,9 @@ from handlers.reminders.texts import CDAnnouncePlanned, CDHeld
 from handlers.submissions.field_errors import explain
 from handlers.submissions.start import resume_at_first_gap
 from handlers.ui.dialogs import expiring, nav_keyboard, question
-from services import submissions
-from services.fields import FieldError, FieldSpec, FieldType, parse_text, parse_url
+from services.submissions import drafts, outcomes
+from services.submissions.fields import FieldError, FieldSpec, FieldType
+from services.submissions.parsing import parse_text, parse_url
 
 PARTICIPANTS = FieldSpec("participants", FieldType.NUMBER)
 QUESTION_WAITS = timedelta(days=3)
@@ -34,7 +35,7 @@ async def on_announce(
     person = await ctx.person()
     draft = None
     if person is not None:
-        draft = await submissions.draft_from_planned(
+        draft = await drafts.draft_from_planned(
             ctx.uow, ctx.programmes, person, callback_data.event_id, ctx.clock.now()
         )
     if draft is None or not isinstance(query.message, Message):
@@ -54,12 +55,12 @@ async def on_held(query: CallbackQuery, callback_data: CDHeld, state: FSMContext
     if (
         person is None
         or not isinstance(message, Message)
-        or not await submissions.reports_outcome(ctx.uow, callback_data.sid, person)
+        or not await outcomes.reports_outcome(ctx.uow, callback_data.sid, person)
     ):
         await query.answer(_("Отвечать может только координатор школы."), show_alert=True)
         return
     if not callback_data.held:
-        saved = await submissions.record_outcome(
+        saved = await outcomes.record_outcome(
             ctx.uow, callback_data.sid, person, False, None, None, ctx.clock.now()
         )
         await query.answer(
@@ -94,7 +95,7 @@ async def on_participants(message: Message, state: FSMContext, ctx: Ctx) -> None
         return
     data = await state.get_data()
     await state.set_state(EventOutcome.link)
-    saved = await submissions.record_outcome(
+    saved = await outcomes.record_outcome(
         ctx.uow, data["outcome_sid"], await ctx.member(), True, count, None, ctx.clock.now()
     )
     if not saved:
@@ -125,7 +126,7 @@ async def on_link(message: Message, state: FSMContext, ctx: Ctx) -> None:
         return
     data = await state.get_data()
     await state.clear()
-    await submissions.record_outcome(
+    await outcomes.record_outcome(
         ctx.uow, data["outcome_sid"], await ctx.member(), True, None, link, ctx.clock.now()
     )
     await message.answer(_("Спасибо! Это войдёт в годовой отчёт."))

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.ui.render import render
-from services import notifications
+from services.reminders import muting
 
 
 class CDMute(CallbackData, prefix="mute"):
@@ -30,12 +30,12 @@ def _view(is_muted: bool) -> tuple[str, InlineKeyboardMarkup]:
 
 
 async def cmd_settings(message: Message, ctx: Ctx) -> None:
-    text, markup = _view(await notifications.muted(ctx.uow, message.chat.id))
+    text, markup = _view(await muting.muted(ctx.uow, message.chat.id))
     await message.answer(text, reply_markup=markup)
 
 
 async def on_toggle(query: CallbackQuery, callback_data: CDMute, ctx: Ctx) -> None:
-    await notifications.set_muted(ctx.uow, query.from_user.id, callback_data.on)
+    await muting.set_muted(ctx.uow, query.from_user.id, callback_data.on)
     await query.answer(_("Сохранено."))
     if isinstance(query.message, Message):
         text, markup = _view(callback_data.on)

@@ -14,7 +14,8 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions import passport_texts, texts
 from handlers.ui.render import render
-from storage.models import Reminder, SubmissionKind
+from services.domain import SubmissionKind
+from storage.models import Reminder
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 

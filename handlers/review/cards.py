@@ -11,9 +11,11 @@ from aiogram.utils.i18n import gettext as _
 from handlers.submissions import passport_texts, texts
 from handlers.submissions.state import summary
 from handlers.ui.render import render
-from services import expertise, review, submissions
-from services.programmes import Programmes
-from storage.models import Submission, SubmissionKind, SubmissionStatus
+from services.domain import SubmissionKind, SubmissionStatus
+from services.programmes.definitions import Programmes
+from services.review import decisions, expertise
+from services.submissions import drafts, versions
+from storage.models import Submission
 from storage.uow import UnitOfWork
 
 CARD_VALUE_LIMITS = (400, 120, 40)
@@ -51,7 +53,7 @@ def topic_title(topic: str) -> str:
 
 
 def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeyboardMarkup | None:
-    if submission.status not in review.OPEN:
+    if submission.status not in decisions.OPEN:
         return None
     decide = [
         InlineKeyboardButton(
@@ -92,9 +94,9 @@ def _shorten(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
 async def card_text(
     uow: UnitOfWork, submission: Submission, programmes: Programmes, zone: ZoneInfo
 ) -> str:
-    snap = submissions.snapshot(submission)
-    changes = await review.last_changes(uow, submission)
-    form = submissions.form_of(programmes, snap)
+    snap = drafts.snapshot(submission)
+    changes = await versions.last_changes(uow, submission)
+    form = drafts.form_of(programmes, snap)
     changed_labels = [
         texts.label(field) for field in form.fields if changes and field.id in changes.fields
     ]

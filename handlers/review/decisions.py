@@ -20,8 +20,8 @@ from handlers.submissions import texts
 from handlers.submissions.state import FormDialog
 from handlers.ui.dialogs import ask_again
 from handlers.ui.render import render, render_plain
-from services import expertise, review
-from services.review import Decision, Outcome
+from services.review import decisions, expertise
+from services.review.decisions import Decision, Outcome
 from storage.models import Submission
 from storage.uow import UnitOfWork
 
@@ -73,10 +73,10 @@ async def on_card_button(
     actor, name, now = query.from_user.id, query.from_user.full_name, ctx.clock.now()
     action = callback_data.action
     if action == "claim":
-        result = await review.claim(uow, callback_data.sid, actor, name, now, ctx.staff_chat_id)
+        result = await decisions.claim(uow, callback_data.sid, actor, name, now, ctx.staff_chat_id)
         await _after(query, result, ctx)
     elif action == "approve":
-        result = await review.decide(
+        result = await decisions.decide(
             uow,
             callback_data.sid,
             Decision.APPROVE,
@@ -100,7 +100,7 @@ async def _ask_comment(
     query: CallbackQuery, state: FSMContext, sid: int, decision: Decision, ctx: Ctx
 ) -> None:
     submission = await ctx.uow.submissions.get(sid)
-    if submission is None or submission.status not in review.OPEN:
+    if submission is None or submission.status not in decisions.OPEN:
         await _refuse_decided(query, submission, ctx)
         return
     await query.answer()
@@ -158,7 +158,7 @@ async def on_reason(
         return
     await state.clear()
     comment = presets[callback_data.reason]
-    result = await review.decide(
+    result = await decisions.decide(
         ctx.uow,
         callback_data.sid,
         Decision(callback_data.decision),
@@ -183,7 +183,7 @@ async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, 
         return
     await state.clear()
     await _drop_prompt(bot, replied)
-    result = await review.decide(
+    result = await decisions.decide(
         ctx.uow,
         data["sid"],
         Decision(data["decision"]),
@@ -206,7 +206,7 @@ async def _drop_prompt(bot: Bot, prompt: Message) -> None:
         log.debug("prompt %s already without buttons", prompt.message_id)
 
 
-async def _after(query: CallbackQuery, result: review.Result, ctx: Ctx) -> None:
+async def _after(query: CallbackQuery, result: decisions.Result, ctx: Ctx) -> None:
     if result.outcome is Outcome.NOT_FOUND or result.submission is None:
         await query.answer(_("Такой заявки нет."), show_alert=True)
         return
@@ -251,7 +251,7 @@ async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, 
     if person is None or not isinstance(message, Message):
         await query.answer(_("Исправлять может только координатор школы."), show_alert=True)
         return
-    submission = await review.reopen(ctx.uow, callback_data.sid, person, ctx.clock.now())
+    submission = await decisions.reopen(ctx.uow, callback_data.sid, person, ctx.clock.now())
     if submission is None:
         current = await ctx.uow.submissions.get(callback_data.sid)
         can_continue = (

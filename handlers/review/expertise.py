@@ -17,9 +17,9 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.ui.render import render, render_plain
-from services import expertise
-from services.expertise import MET, NOT_MET, Recorded
-from services.programmes import ExpertConclusion
+from services.programmes.definitions import ExpertConclusion
+from services.review import expertise
+from services.review.expertise import MET, NOT_MET, Recorded
 from storage.models import Submission
 
 log = logging.getLogger(__name__)

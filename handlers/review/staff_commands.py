@@ -12,8 +12,11 @@ from aiogram.utils.i18n import gettext as _
 from handlers.context import Ctx
 from handlers.submissions import texts
 from handlers.ui.render import render
-from services import calendar, council, people, review, statuses
-from services.programmes import Programme
+from services import calendar
+from services.people import reachability
+from services.programmes import statuses
+from services.programmes.definitions import Programme
+from services.review import council, decisions
 
 PENDING_SHOWN = 50
 
@@ -28,9 +31,9 @@ async def staff_only(message: Message, ctx: Ctx) -> bool:
 async def cmd_pending(message: Message, ctx: Ctx) -> None:
     if not await staff_only(message, ctx):
         return
-    items = await review.pending(ctx.uow)
+    items = await decisions.pending(ctx.uow)
     shown = items[:PENDING_SHOWN]
-    undelivered = await review.undelivered_cards(ctx.uow, [item.id for item in shown])
+    undelivered = await decisions.undelivered_cards(ctx.uow, [item.id for item in shown])
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
     lines = [
         {
@@ -44,7 +47,7 @@ async def cmd_pending(message: Message, ctx: Ctx) -> None:
         }
         for item in shown
     ]
-    blocked = await people.unreachable(ctx.uow)
+    blocked = await reachability.unreachable(ctx.uow)
     await message.answer(render("pending.html.j2", lines=lines, total=len(items), blocked=blocked))
 
 
@@ -55,7 +58,7 @@ async def cmd_history(message: Message, command: CommandObject, ctx: Ctx) -> Non
     if not argument.isdigit():
         await message.answer(_("Укажите номер заявки: /history 12"))
         return
-    found = await review.history(ctx.uow, int(argument))
+    found = await decisions.history(ctx.uow, int(argument))
     if found is None:
         await message.answer(_("Заявки № {number} нет.").format(number=argument))
         return

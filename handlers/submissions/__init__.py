@@ -2,15 +2,7 @@
 
 from aiogram import Router
 
-from handlers.submissions import (
-    answers,
-    mine,
-    multi_choice,
-    network,
-    plan_events,
-    preview,
-    start,
-)
+from handlers.submissions import answers, mine, multi_choice, network, plan_events, preview, start
 
 
 def setup() -> Router:

@@ -39,11 +39,13 @@ from handlers.ui.date_picker import (
 from handlers.ui.dialogs import ask_again, nav_row, question
 from handlers.ui.menu import show_menu
 from handlers.ui.render import render
-from services import calendar, files, submissions
-from services.deadlines import Verdict, announcement_timing
-from services.fields import FieldError, FieldSpec, FieldType, parse_text
-from services.forms import Form
-from services.submissions import Snapshot
+from services import calendar
+from services.programmes.deadlines import Verdict, announcement_timing
+from services.submissions import drafts, files, sending
+from services.submissions.drafts import Snapshot
+from services.submissions.fields import FieldError, FieldSpec, FieldType
+from services.submissions.forms import Form
+from services.submissions.parsing import parse_text
 
 CHOICE_BUTTON_MAX = 60
 
@@ -144,7 +146,7 @@ async def save(
     message: Message, state: FSMContext, ctx: Ctx, field: FieldSpec, value: Any
 ) -> Snapshot | None:
     data = await state.get_data()
-    snap = await submissions.save_value(
+    snap = await drafts.save_value(
         ctx.uow, data["sid"], (await ctx.member()).id, field.id, value, ctx.clock.now()
     )
     if snap is None:
@@ -195,7 +197,7 @@ async def _answer(
         return
     if field.type is FieldType.DATETIME and await _warn_if_late(message, state, ctx, snap):
         return
-    await advance(message, state, ctx, snap, submissions.form_of(ctx.programmes, snap))
+    await advance(message, state, ctx, snap, drafts.form_of(ctx.programmes, snap))
 
 
 async def _date_acceptable(message: Message, state: FSMContext, ctx: Ctx, value: str) -> bool:
@@ -214,7 +216,7 @@ async def _date_acceptable(message: Message, state: FSMContext, ctx: Ctx, value:
 
 
 async def _warn_if_late(message: Message, state: FSMContext, ctx: Ctx, snap: Snapshot) -> bool:
-    timing = submissions.timing_of(ctx.programmes, snap, ctx.clock.now(), ctx.zone)
+    timing = sending.timing_of(ctx.programmes, snap, ctx.clock.now(), ctx.zone)
     if timing.verdict is not Verdict.LATE or timing.deadline is None:
         return False
     await message.answer(
@@ -298,9 +300,9 @@ async def on_button(
 async def _clear(state: FSMContext, ctx: Ctx, field: FieldSpec) -> None:
     data = await state.get_data()
     if field.type is FieldType.FILES:
-        await submissions.clear_files(ctx.uow, data["sid"], (await ctx.member()).id, field.id)
+        await drafts.clear_files(ctx.uow, data["sid"], (await ctx.member()).id, field.id)
     else:
-        await submissions.save_value(
+        await drafts.save_value(
             ctx.uow, data["sid"], (await ctx.member()).id, field.id, None, ctx.clock.now()
         )
 
@@ -425,7 +427,7 @@ async def on_file(message: Message, state: FSMContext, ctx: Ctx) -> None:
             )
         )
         return
-    count = await submissions.add_file(
+    count = await drafts.add_file(
         ctx.uow, snap.submission.id, (await ctx.member()).id, field.id, incoming, ctx.clock.now()
     )
     if count is None:

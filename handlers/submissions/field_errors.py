@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions.passport_texts import refusal
-from services.fields import FieldError, FieldSpec, FieldType
+from services.submissions.fields import FieldError, FieldSpec, FieldType
 
 
 def explain(error: FieldError, field: FieldSpec) -> str:

@@ -9,8 +9,8 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions.state import Act, button
-from services import network_schools
-from services.fields import FieldSpec
+from services.submissions import network_schools
+from services.submissions.fields import FieldSpec
 
 TICK = "✅ "
 

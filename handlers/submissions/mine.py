@@ -15,9 +15,10 @@ from handlers.submissions.start import resume_at_first_gap
 from handlers.submissions.state import summary
 from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
 from handlers.ui.render import render
-from services import submissions
-from services.roles import Roles
-from storage.models import Submission, SubmissionStatus
+from services.domain import SubmissionStatus
+from services.people.roles import Roles
+from services.submissions import drafts, visibility
+from storage.models import Submission
 
 PAGE_SIZE = 5
 
@@ -40,7 +41,7 @@ def _line(item: Submission, ctx: Ctx) -> str:
 
 async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
     school_ids = _school_ids(await ctx.roles())
-    items, total = await submissions.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
+    items, total = await visibility.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
     if total == 0:
         await message.answer(_("Пока нет ни одной заявки. Начните с меню внизу."))
         return
@@ -98,7 +99,7 @@ async def on_button(
         await query.answer()
         await show_list(message, ctx, max(callback_data.value, 0), edit=True)
         return
-    item = await submissions.visible(ctx.uow, callback_data.value, _school_ids(await ctx.roles()))
+    item = await visibility.visible(ctx.uow, callback_data.value, _school_ids(await ctx.roles()))
     if item is None:
         await query.answer(_("Эта заявка недоступна."), show_alert=True)
         return
@@ -115,7 +116,7 @@ async def on_button(
 
 
 async def _show_item(message: Message, item: Submission, ctx: Ctx, is_own_draft: bool) -> None:
-    snap = submissions.snapshot(item)
+    snap = drafts.snapshot(item)
     markup = None
     if is_own_draft:
         markup = InlineKeyboardMarkup(

@@ -11,8 +11,8 @@ from handlers.context import Ctx
 from handlers.submissions.answers import advance, keyboard
 from handlers.submissions.keyboards import CDPick, chosen
 from handlers.submissions.state import FormDialog, current, lost_draft
-from services import submissions
-from services.fields import FieldType
+from services.submissions import drafts
+from services.submissions.fields import FieldType
 
 
 async def on_button(
@@ -46,7 +46,7 @@ async def on_button(
     option = field.choices[index]
     wanted = set(ticked) ^ {option}
     value = [choice for choice in field.choices if choice in wanted]
-    updated = await submissions.save_value(
+    updated = await drafts.save_value(
         ctx.uow,
         snap.submission.id,
         (await ctx.member()).id,

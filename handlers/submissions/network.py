@@ -19,9 +19,10 @@ from handlers.submissions.keyboards import CDPick, pick
 from handlers.submissions.state import FormDialog, current, current_or_tell, lost_draft
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.menu import show_menu
-from services import calendar, network_schools, submissions, validation
-from services.fields import FieldError, FieldType
-from services.network_schools import Found
+from services import calendar, validation
+from services.submissions import drafts, network_schools
+from services.submissions.fields import FieldError, FieldType
+from services.submissions.network_schools import Found
 from storage.models import School
 
 FIELD = "network_schools"
@@ -178,7 +179,7 @@ async def _add(message: Message, state: FSMContext, ctx: Ctx, year: int) -> None
         return
     listed = network_schools.year_of(loaded[0].values.get(FIELD), school.id) is not None
     value = network_schools.with_school(loaded[0].values.get(FIELD), school, year)
-    snap = await submissions.save_value(
+    snap = await drafts.save_value(
         ctx.uow, data["sid"], (await ctx.member()).id, FIELD, value, ctx.clock.now()
     )
     if snap is None:
@@ -238,7 +239,7 @@ async def on_list_button(
 async def _drop(message: Message, state: FSMContext, ctx: Ctx, value: Any, school_id: int) -> None:
     removed = [item for item in network_schools.members(value) if item["school_id"] == school_id]
     left = network_schools.without_school(value, school_id)
-    snap = await submissions.save_value(
+    snap = await drafts.save_value(
         ctx.uow,
         (await state.get_data())["sid"],
         (await ctx.member()).id,

@@ -11,9 +11,9 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions import texts
-from services.fields import FieldError
-from services.passport import Stage, stage_of
-from services.stage_reports import Problem
+from services.submissions.fields import FieldError
+from services.submissions.passport import Stage, stage_of
+from services.submissions.stage_reports import Problem
 from storage.models import Submission
 
 

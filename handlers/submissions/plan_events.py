@@ -11,9 +11,10 @@ from handlers.context import Ctx
 from handlers.submissions.field_errors import explain
 from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft
 from handlers.ui.dialogs import ask_again, question
-from services import submissions
-from services.fields import FieldError, FieldSpec, FieldType, parse_text
-from services.forms import ACTIVITY_FIELDS
+from services.submissions import drafts
+from services.submissions.fields import FieldError, FieldSpec, FieldType
+from services.submissions.forms import ACTIVITY_FIELDS
+from services.submissions.parsing import parse_text
 
 OPTIONAL = frozenset({"expected_result", "audience"})
 
@@ -83,7 +84,7 @@ async def _events(state: FSMContext, ctx: Ctx) -> list[dict[str, str]] | None:
     submission = await ctx.uow.submissions.draft_by_id(data["sid"], (await ctx.member()).id)
     if submission is None:
         return None
-    return list(submissions.snapshot(submission).values.get(_list_field(data)) or [])
+    return list(drafts.snapshot(submission).values.get(_list_field(data)) or [])
 
 
 async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, str]) -> None:
@@ -93,7 +94,7 @@ async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, 
         return
     events.append(item)
     data = await state.get_data()
-    await submissions.save_value(
+    await drafts.save_value(
         ctx.uow, data["sid"], (await ctx.member()).id, _list_field(data), events, ctx.clock.now()
     )
     await state.update_data(item={})

@@ -22,11 +22,12 @@ from handlers.submissions.state import (
 from handlers.ui.dialogs import ask_again, nav_row, question
 from handlers.ui.menu import show_menu
 from handlers.ui.render import render
-from services import submissions, validation
-from services.deadlines import Verdict
-from services.fields import TEXT_MAX
-from services.forms import Form
-from services.submissions import SendOutcome
+from services import validation
+from services.programmes.deadlines import Verdict
+from services.submissions import drafts, sending
+from services.submissions.fields import TEXT_MAX
+from services.submissions.forms import Form
+from services.submissions.sending import SendOutcome
 from storage.models import Submission
 
 EDIT_LABEL_MAX = 40
@@ -40,9 +41,7 @@ async def show_preview(message: Message, state: FSMContext, ctx: Ctx) -> None:
     snap, form = loaded
     await state.update_data(editing=False)
     missing = form.missing(snap.values, snap.file_counts)
-    timing = await submissions.current_timing(
-        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
-    )
+    timing = await sending.current_timing(ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone)
     await message.answer(
         render(
             "form_preview.html.j2",
@@ -135,7 +134,7 @@ async def _send(
     if query is not None:
         await query.answer()
     data = await state.get_data()
-    result = await submissions.send(
+    result = await sending.send(
         ctx.uow,
         ctx.programmes,
         data["sid"],
@@ -154,7 +153,7 @@ async def _send(
     elif outcome is SendOutcome.INCOMPLETE:
         await message.answer(_("Не все обязательные поля заполнены. Продолжим с первого пустого."))
         first = result.missing[0]
-        form = submissions.form_of(ctx.programmes, submissions.snapshot(result.submission))  # type: ignore[arg-type]
+        form = drafts.form_of(ctx.programmes, drafts.snapshot(result.submission))  # type: ignore[arg-type]
         target = form.field(first) or next(f for f in form.fields if f.optional)
         await state.update_data(field=target.id, editing=True)
         await state.set_state(FormDialog.answer)
@@ -212,7 +211,7 @@ async def ask_late_reason(message: Message, state: FSMContext, ctx: Ctx) -> None
     loaded = await current_or_tell(message, state, ctx)
     if loaded is None:
         return
-    timing = await submissions.current_timing(
+    timing = await sending.current_timing(
         ctx.uow, ctx.programmes, loaded[0], ctx.clock.now(), ctx.zone
     )
     await message.answer(

@@ -10,14 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.submissions import passport_texts, texts
-from handlers.submissions.state import (
-    Act,
-    CDForm,
-    FormDialog,
-    button,
-    current_or_tell,
-    lost_draft,
-)
+from handlers.submissions.state import Act, CDForm, FormDialog, button, current_or_tell, lost_draft
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.menu import (
     BUTTON_ANNOUNCEMENT,
@@ -28,8 +21,10 @@ from handlers.ui.menu import (
     show_menu,
 )
 from handlers.ui.render import render
-from services import platforms, stage_reports, submissions
-from storage.models import Submission, SubmissionKind
+from services.domain import SubmissionKind
+from services.programmes import platforms
+from services.submissions import drafts, sending, stage_reports
+from storage.models import Submission
 
 _KIND_OF_BUTTON = (
     (BUTTON_APPLICATION, SubmissionKind.APPLICATION),
@@ -178,7 +173,7 @@ async def _open(
                 message, (await ctx.roles()), intro=passport_texts.no_stage_report(due.problem)
             )
             return
-    draft = await submissions.open_draft(
+    draft = await drafts.open_draft(
         ctx.uow,
         target.programme,
         await ctx.member(),
@@ -201,10 +196,8 @@ async def _open(
 
 async def _introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
     """What the coordinator should know before the first question: window, known events."""
-    snap = submissions.snapshot(submission)
-    timing = await submissions.current_timing(
-        ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone
-    )
+    snap = drafts.snapshot(submission)
+    timing = await sending.current_timing(ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone)
     text = render(
         "form_intro.html.j2",
         kind=texts.kind_name(submission.kind),
@@ -311,7 +304,7 @@ async def on_restart(
 ) -> None:
     if (message := await _draft_of_button(query, callback_data, state)) is None:
         return
-    draft = await submissions.restart_draft(
+    draft = await drafts.restart_draft(
         ctx.uow,
         ctx.programmes,
         await ctx.member(),

@@ -15,11 +15,11 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.submissions import passport_texts, texts
-from services import network_schools, submissions
-from services.fields import FieldSpec, FieldType
-from services.forms import Form
-from services.programmes import Programmes
-from services.submissions import Snapshot
+from services.programmes.definitions import Programmes
+from services.submissions import drafts, network_schools
+from services.submissions.drafts import Snapshot
+from services.submissions.fields import FieldSpec, FieldType
+from services.submissions.forms import Form
 
 
 class FormDialog(StatesGroup):
@@ -85,8 +85,8 @@ async def current(state: FSMContext, ctx: Ctx) -> tuple[Snapshot, Form] | None:
     submission = await ctx.uow.submissions.draft_by_id(data["sid"], person.id)
     if submission is None:
         return None
-    snap = submissions.snapshot(submission)
-    return snap, submissions.form_of(ctx.programmes, snap)
+    snap = drafts.snapshot(submission)
+    return snap, drafts.form_of(ctx.programmes, snap)
 
 
 async def current_or_tell(
@@ -136,7 +136,7 @@ def plan_item_line(item: dict[str, str]) -> str:
 
 def summary(snap: Snapshot, programmes: Programmes, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) of every question of the form that applies, in order."""
-    form = submissions.form_of(programmes, snap)
+    form = drafts.form_of(programmes, snap)
     rows = []
     levels: list[tuple[str, int | None, int | None]] = []
     for field in form.active(snap.values):

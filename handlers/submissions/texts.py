@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from services.fields import FieldSpec
-from storage.models import SubmissionKind, SubmissionStatus
+from services.domain import SubmissionKind, SubmissionStatus
+from services.submissions.fields import FieldSpec
 
 COMMENT_MAX = 1000
 

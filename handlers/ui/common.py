@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.ui.dialogs import CDNav, ask_again, go_back
 from handlers.ui.menu import BUTTON_HELP, BUTTON_LANGUAGE, BUTTON_PROFILE, show_menu
 from handlers.ui.render import render
-from services import languages
+from services.people import languages
 
 
 class CDLanguage(CallbackData, prefix="lang"):

@@ -9,7 +9,7 @@ from aiogram.types import ErrorEvent, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from services.languages import DEFAULT
+from services.people.languages import DEFAULT
 from services.validation import InvalidInputError, Problem
 
 log = logging.getLogger(__name__)

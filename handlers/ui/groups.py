@@ -8,7 +8,7 @@ from aiogram.types import ChatMemberUpdated, Message
 
 from handlers.context import Ctx
 from handlers.ui.render import render
-from services import groups
+from services.people import groups
 
 _GROUPS = {"group", "supergroup"}
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}

@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from handlers.ui.render import render
-from services.roles import MenuKind, Roles
+from services.people.roles import MenuKind, Roles
 
 BUTTON_APPLICATION = __("📝 Заявка")
 BUTTON_ANNOUNCEMENT = __("📣 Анонс мероприятия")

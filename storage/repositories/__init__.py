@@ -1,0 +1,1 @@
+"""Repositories: queries over one session, one module per aggregate."""

@@ -1,0 +1,87 @@
+"""People and their memberships: who coordinates or mentors which school. Repositories never commit; the unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    DistrictMentor,
+    Membership,
+    Person,
+    Role,
+    School,
+)
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self._s.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+    def add(self, person: Person) -> None:
+        self._s.add(person)
+
+    async def flush(self) -> None:
+        await self._s.flush()
+
+    async def has_membership(self, person_id: int, school_id: int, role: Role) -> bool:
+        found = await self._s.scalar(
+            select(Membership.id).where(
+                Membership.person_id == person_id,
+                Membership.school_id == school_id,
+                Membership.role == role,
+            )
+        )
+        return found is not None
+
+    def add_membership(self, membership: Membership) -> None:
+        self._s.add(membership)
+
+    async def unreachable(self) -> Sequence[Person]:
+        rows = await self._s.scalars(
+            select(Person).where(Person.unreachable.is_(True)).order_by(Person.id)
+        )
+        return rows.all()
+
+    async def with_role_at(self, school_id: int, role: Role) -> Sequence[Person]:
+        """Coordinators or mentors of a school; mentors of its whole district count too."""
+        members = select(Membership.person_id).where(
+            Membership.school_id == school_id, Membership.role == role
+        )
+        condition: ColumnElement[bool] = Person.id.in_(members)
+        if role is Role.MENTOR:
+            district = select(School.district).where(School.id == school_id).scalar_subquery()
+            condition |= Person.id.in_(
+                select(DistrictMentor.person_id).where(
+                    DistrictMentor.district == district, district != ""
+                )
+            )
+        query = select(Person).where(condition)
+        rows = await self._s.scalars(query.order_by(Person.id))
+        return rows.all()
+
+    async def districts_of(self, person_id: int) -> Sequence[str]:
+        rows = await self._s.scalars(
+            select(DistrictMentor.district)
+            .where(DistrictMentor.person_id == person_id)
+            .order_by(DistrictMentor.district)
+        )
+        return rows.all()
+
+    async def add_district(self, person_id: int, district: str) -> bool:
+        """Link a mentor to a district; False if the link was there already."""
+        if await self._s.get(DistrictMentor, (person_id, district)) is not None:
+            return False
+        self._s.add(DistrictMentor(person_id=person_id, district=district))
+        return True
+
+    async def schools_of_districts(self, districts: Collection[str]) -> Sequence[School]:
+        rows = await self._s.scalars(
+            select(School).where(School.district.in_(districts)).order_by(School.name)
+        )
+        return rows.all()
