@@ -30,8 +30,8 @@ run: $(BIN)/.runtime locales  ## apply migrations and run the bot (token from .e
 migrate: $(BIN)/.runtime  ## apply database migrations only
 	$(BIN)/python -m bot migrate
 
-test: $(BIN)/.dev locales  ## install what tests need and run them
-	$(BIN)/python -m pytest -q
+test: $(BIN)/.dev locales  ## install what tests need and run them (two workers: pytest-xdist)
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(BIN)/.dev  ## ruff, mypy (strict) and the import contracts (layers, no cycles)
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
 import signal
@@ -21,28 +22,45 @@ import tempfile
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from aiogram import Bot
-
+from bot.app import create_i18n
 from bot.config import Settings
 from bot.delivery import LEASE, Sender, create_sender_bot
 from bot.leases import Leases
-from handlers.outgoing import Delivered
+from handlers.outgoing import Outgoing
+from handlers.reminders.texts import make_renderer
 from services import outbox
 from services.outbox import Planned
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from storage.models import Reminder
 from storage.uow import UnitOfWorkFactory
 from tests.fake_telegram import FakeTelegram, RateLimits
 
 TOKEN = "123456789:BENCH-token"
 FIRST_USER = 10_000_000
+KINDS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("report_overdue", {"closes": "2027-07-10"}),
+    ("report_open", {"opens": "2027-06-20", "closes": "2027-07-10"}),
+    (
+        "event_tomorrow",
+        {"title": "Семинар", "school": "Гимназия № 5", "at": "2027-06-21T07:00:00+00:00"},
+    ),
+)
+"""Real reminder rules with their payloads: each row is rendered from its template."""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout")
     parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument(
+        "--per-person",
+        type=int,
+        default=1,
+        choices=range(1, len(KINDS) + 1),
+        metavar="K",
+        help="reminders due to each person at once (1-3): the per-chat limit at work",
+    )
     parser.add_argument("--kill-at", type=int, default=None, metavar="N")
     parser.add_argument(
         "--stale-after",
@@ -82,7 +100,9 @@ async def child(args: argparse.Namespace) -> None:
     )
     bot = create_sender_bot(settings)
     clock = lambda: datetime.now(UTC)  # noqa: E731
-    sender = Sender(bot, uow_factory, _Text(), args.owner, clock)
+    i18n = create_i18n()
+    outgoing = Outgoing(i18n, {}, make_renderer(i18n, ZoneInfo("Europe/Moscow")), None)
+    sender = Sender(bot, uow_factory, outgoing, args.owner, clock)
     leases = Leases(uow_factory, args.owner, clock, ttl=timedelta(seconds=args.lease_ttl))
     stop = asyncio.Event()
 
@@ -106,17 +126,6 @@ async def child(args: argparse.Namespace) -> None:
         await engine.dispose()
 
 
-class _Text:
-    """Every row as one short text: the sender's pace, not rendering, is measured."""
-
-    async def deliver(self, bot: Bot, row: Reminder, language: str) -> Delivered | None:
-        sent = await bot.send_message(row.chat_id, f"Напоминание {row.key}: срок отчёта завтра")
-        return Delivered(sent.message_id)
-
-    async def undelivered(self, row: Reminder, now: datetime) -> list[Planned]:
-        return []
-
-
 # ------------------------------------------------------------------ the parent
 
 
@@ -134,8 +143,11 @@ async def parent(args: argparse.Namespace, url: str) -> None:
             planned = await outbox.plan(
                 uow,
                 [
-                    Planned(f"bench:{chat_id}", "bench", f"bench:{chat_id}", chat_id, due)
+                    Planned(
+                        f"{rule}:{chat_id}", rule, f"school:{chat_id}", chat_id, due, True, payload
+                    )
                     for chat_id in chats
+                    for rule, payload in KINDS[: args.per_person]
                 ],
             )
         print(f"planned {planned} reminders to {args.recipients} chats")
@@ -187,17 +199,23 @@ def delivered(fake: FakeTelegram) -> int:
 def report(fake: FakeTelegram, planned: int, counts: dict[str, int], in_flight: int | None) -> None:
     sends = fake.calls_of("sendMessage")
     ok = [call for call in sends if call.status == 200]
-    per_chat = Counter(call.params["chat_id"] for call in ok)
+    per_message = Counter((call.params["chat_id"], call.params["text"]) for call in ok)
     span = ok[-1].at - ok[0].at if len(ok) > 1 else 0.0
     print(f"delivered            {len(ok)} messages in {span:.1f} s")
     if in_flight is None and span:
         print(f"rate                 {(len(ok) - 1) / span:.2f} messages/s")
-    print(f"lost                 {planned - len(per_chat)}")
-    print(f"duplicates           {sum(n - 1 for n in per_chat.values())}")
+    print(f"lost                 {planned - len(per_message)}")
+    print(f"duplicates           {sum(n - 1 for n in per_message.values())}")
     if in_flight is not None:
         print(f"in flight at kill    {in_flight}")
     print(f"calls in retry_after {len(fake.retry_after_violations)}")
     print(f"429 responses        {sum(1 for call in sends if call.status == 429)}")
+    times: dict[str, list[float]] = {}
+    for call in ok:
+        times.setdefault(call.params["chat_id"], []).append(call.at)
+    gaps = [b - a for at in times.values() for a, b in itertools.pairwise(sorted(at))]
+    if gaps:
+        print(f"closest two to a chat {min(gaps):.2f} s apart")
     print(f"outbox               {counts}")
 
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from services.domain import Role, SubmissionKind, SubmissionStatus
-from services.programmes.definitions import load_presets
+from services.programmes.loader import load_presets
 from services.reminders import planner
 from services.reminders.planner import Moment
 from storage import migrate

@@ -11,13 +11,8 @@ from pydantic import ValidationError
 
 from bot.config import WHERE_TO_SET, Settings, describe
 from bot.logs import setup_logging
-from services.programmes.definitions import (
-    ProgrammeError,
-    list_presets,
-    load_preset,
-    load_presets,
-    load_programme,
-)
+from services.programmes.errors import ProgrammeError
+from services.programmes.loader import list_presets, load_preset, load_presets, load_programme
 
 EXIT_CONFIG = 2
 NO_TOKEN = "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> in .env (see .env.example)."

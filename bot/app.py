@@ -25,7 +25,7 @@ from bot.middlewares import (
 )
 from bot.pacing import Limits
 from bot.staff import StaffDirectory
-from bot.telegram import CommitFirst, UiCalls, create_bare_bot
+from bot.telegram import CommitFirst, KeepResponseModels, UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware
 from handlers.outgoing import Outgoing
 from handlers.people.delivery import AccessDelivery
@@ -35,7 +35,7 @@ from handlers.ui.errors import on_error
 from handlers.ui.menu import menu_labels
 from services.clock import Clock, SystemClock
 from services.people import languages, reachability
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from storage.db import POOL_OVERFLOW, POOL_SIZE, create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
 from storage.uow import UnitOfWorkFactory
@@ -90,6 +90,7 @@ def create_app(
 
     ui = UiCalls()
     bot = create_bare_bot(settings)
+    bot.session.middleware(KeepResponseModels())
     bot.session.middleware(CommitFirst())
     bot.session.middleware(ui)
     bot.session.middleware(RetryMiddleware(on_blocked=mark_unreachable))
@@ -99,6 +100,7 @@ def create_app(
     i18n = create_i18n()
     owner = owner_name(holder)
     sender_bot = create_bare_bot(settings)  # the sender decides about waits: no retries
+    sender_bot.session.middleware(KeepResponseModels())
     sender_bot.session.middleware(UiCalls())
     rules = {
         **CardDelivery(uow_factory, programmes, settings.zone).rules(),

@@ -23,7 +23,7 @@ from services.domain import Role
 from services.outbox import Planned
 from services.people import invitations, languages, schools_import
 from services.people.schools import Lookup, lookup
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.reminders import planner
 from storage import migrate
 from storage.db import create_engine, create_session_factory

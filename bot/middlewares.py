@@ -25,9 +25,9 @@ from handlers.ui.dialogs import expired
 from services.clock import Clock
 from services.domain import Role
 from services.messages import Destinations
-from services.people import languages, tutors
+from services.people import identity, languages, tutors
 from services.people.roles import Roles, roles_of
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from storage.fsm import DatabaseStorage
 from storage.models import Person
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -103,32 +103,25 @@ class UpdateScope(BaseMiddleware):
 
 
 class UpdateIdentity:
-    """Who wrote the update: the person and their roles, loaded when a handler first asks."""
+    """Who wrote the update: the person (read with the language, in one statement) and their
+    roles, worked out when a handler first asks."""
 
     def __init__(
         self,
         uow: UnitOfWork,
         user: User | None,
+        person: Person | None,
         staff: StaffDirectory,
         programmes: Programmes,
     ) -> None:
         self._uow = uow
         self._user = user
+        self._person = person
         self._staff = staff
         self._programmes = programmes
-        self._person: Person | None = None
-        self._person_loaded = False
         self._roles: Roles | None = None
 
     async def person(self) -> Person | None:
-        if not self._person_loaded:
-            self._person_loaded = True
-            user = self._user
-            if user is not None and not user.is_bot:
-                self._person = await self._uow.people.by_telegram_id(user.id)
-                if self._person is not None and self._person.unreachable:
-                    self._person.unreachable = False  # they wrote to us: reachable again
-                    await self._uow.commit()
         return self._person
 
     async def roles(self) -> Roles:
@@ -137,21 +130,16 @@ class UpdateIdentity:
         return self._roles
 
     async def _load_roles(self) -> Roles:
-        uow, user = self._uow, self._user
-        person = await self.person()
+        uow, user, person = self._uow, self._user, self._person
         is_staff = user is not None and await self._staff.is_staff(user.id)
         is_admin = user is not None and self._staff.is_admin(user.id)
-        districts = await uow.people.districts_of(person.id) if person else ()
+        districts = [d.district for d in person.districts] if person else []
         coordinated = [
             m.school_id
             for m in (person.memberships if person else ())
             if m.role is Role.COORDINATOR
         ]
-        appointing = (
-            await tutors.appointing(uow, self._programmes, coordinated)
-            if coordinated
-            else tutors.Appointing()
-        )
+        appointing = await tutors.appointing(uow, self._programmes, coordinated)
         return roles_of(
             person,
             staff=is_staff,
@@ -180,9 +168,10 @@ class ContextMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         uow: UnitOfWork = data["uow"]
-        language = languages.DEFAULT
+        language, person = languages.DEFAULT, None
         if user is not None and not user.is_bot:
-            language = await languages.observe(uow, user.id, user.language_code)
+            who = await identity.identify(uow, user.id, user.language_code)
+            language, person = who.language, who.person
         settings = self._settings
         data["language"] = language
         data["ctx"] = Ctx(
@@ -194,7 +183,7 @@ class ContextMiddleware(BaseMiddleware):
             destinations=self._destinations,
             files_local=settings.bot_api_local,
             invite_ttl_days=settings.invite_ttl_days,
-            identity=UpdateIdentity(uow, user, self._staff, self._programmes),
+            identity=UpdateIdentity(uow, user, person, self._staff, self._programmes),
         )
         return await handler(event, data)
 

@@ -16,7 +16,7 @@ from aiogram.filters import Filter
 from services.clock import Clock
 from services.messages import Destinations
 from services.people.roles import Roles
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from storage.models import Person
 from storage.uow import UnitOfWork
 

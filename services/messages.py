@@ -119,6 +119,7 @@ async def card_edit(
 
 def decision_notices(
     submission: Submission,
+    author: Person,
     mentors: Sequence[Person],
     published: bool,
     now: datetime,
@@ -131,7 +132,7 @@ def decision_notices(
         "comment": submission.comment,
         "published": published,
     }
-    recipients = [(submission.author, False)] + [
+    recipients = [(author, False)] + [
         (mentor, True) for mentor in mentors if mentor.id != submission.author_id
     ]
     for person, mentor in recipients:

@@ -39,6 +39,9 @@ class _Entry:
     data: str
     absent: bool = False
     """No row in the database when it was read (and none added since)."""
+    row: FsmRecord | None = None
+    """Held so that the session's identity map (weak references) keeps it: written back
+    without being read again."""
 
 
 class _UpdateScope:
@@ -50,7 +53,9 @@ class _UpdateScope:
         entry = self._entries.get(key)
         if entry is None:
             row = await self._session.get(FsmRecord, key)
-            entry = _Entry(row.state, row.data) if row else _Entry(None, EMPTY, absent=True)
+            entry = (
+                _Entry(row.state, row.data, row=row) if row else _Entry(None, EMPTY, absent=True)
+            )
             self._entries[key] = entry
         return entry
 
@@ -65,8 +70,10 @@ class _UpdateScope:
                 continue
             row = await self._session.get(FsmRecord, key)  # no SQL once the row is in the session
             if row is None:
-                self._session.add(FsmRecord(key=key, state=entry.state, data=entry.data))
+                row = FsmRecord(key=key, state=entry.state, data=entry.data)
+                self._session.add(row)
                 entry.absent = False
+                entry.row = row
             elif (row.state, row.data) != (entry.state, entry.data):
                 row.state, row.data = entry.state, entry.data
 

@@ -8,8 +8,9 @@ from typing import Literal
 
 import pytest
 
+from bot.config import Settings
 from storage import migrate
-from tests import postgres
+from tests import postgres, seed
 from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.harness import (
     ADMIN_ID,
@@ -24,7 +25,11 @@ from tests.harness import (
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once; every test gets a copy of the migrated file."""
+    """Migrate once; every test gets a copy of the migrated file.
+
+    Once per process: under pytest-xdist each worker migrates its own, in its own base
+    temporary directory (`.../popen-gw0/`, `.../popen-gw1/`).
+    """
     path = tmp_path_factory.mktemp("template") / "template.db"
     migrate.upgrade(f"sqlite+aiosqlite:///{path}")
     return path
@@ -88,6 +93,10 @@ def postgres_server() -> Iterator[postgres.PostgresServer]:
     """PostgreSQL for the session: COORDBOT_TEST_POSTGRES_URL's server or a throwaway cluster.
 
     Without either the tests that use it are skipped, or fail when COORDBOT_REQUIRE_POSTGRES=1.
+    Under pytest-xdist each worker that runs such a test starts a cluster of its own: its
+    own temporary directory holds the data and the unix socket, and it listens on no TCP
+    port, so two clusters never meet (the port only names the socket). A server of your own
+    is shared: every database made on it has a name of its own.
     """
     if reason := postgres.missing():
         if postgres.required():
@@ -154,3 +163,34 @@ def people(bot: BotUnderTest) -> Callable[..., Person]:
         return Person(bot, user)
 
     return make
+
+
+@pytest.fixture
+async def coordinator(bot: BotUnderTest, people: Callable[..., Person]) -> Person:
+    """Мария, the coordinator of «МАОУ Гимназия № 5» (of the schools in `seed.SCHOOLS`), who
+    has written /start: the start of most journeys."""
+    assert bot.app is not None
+    await seed.schools(bot.app)
+    maria = people("Мария")
+    await seed.coordinator(bot.app, maria)
+    await maria.send("/start")
+    return maria
+
+
+@pytest.fixture
+async def mentor(bot: BotUnderTest, people: Callable[..., Person], coordinator: Person) -> Person:
+    """The mentor of the coordinator's school, registered after them, who has written /start."""
+    assert bot.app is not None
+    mentor = people("Наставник")
+    await seed.mentor(bot.app, mentor)
+    await mentor.send("/start")
+    return mentor
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory (no `.env`) and no setting from the real environment."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

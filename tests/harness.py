@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.app import App, create_app
 from bot.config import Settings
 from bot.pacing import Limits
-from services.programmes.definitions import load_presets
+from services.programmes.loader import load_presets
+from services.reminders.planner import Moment
 from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
 LIMITS = Limits(private_per_second=50)
@@ -25,18 +30,51 @@ TOKEN = "123456789:TEST-token"
 
 
 class FrozenClock:
+    """The one clock of the tests: it moves only when a test moves it.
+
+    `now` is the bot's clock (`services.clock.Clock`); `monotonic` is the same time as
+    seconds, for the fake server's rate limits (`FakeTelegram(clock=clock.monotonic)`).
+    """
+
     def __init__(self, now: datetime) -> None:
         self._now = now
 
     def now(self) -> datetime:
         return self._now
 
+    def monotonic(self) -> float:
+        return self._now.timestamp()
+
+    def set(self, now: datetime) -> None:
+        """Jump to `now` (an aware datetime), forwards or back."""
+        assert now.tzinfo is not None, "the clock keeps aware datetimes"
+        self._now = now
+
     def advance(self, **delta: float) -> None:
+        """Move forward by `timedelta(**delta)`: `advance(days=30)`, `advance(seconds=1)`."""
         self._now += timedelta(**delta)
 
 
 def default_now() -> datetime:
     return datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+"""The deployments' time zone (`TIMEZONE`'s default)."""
+
+
+def moment(year: int, month: int, day: int, hour: int = 9) -> Moment:
+    """A planner pass at `hour` o'clock in Moscow on that day, reminders due at 10:00."""
+    return Moment(datetime(year, month, day, hour, tzinfo=MOSCOW).astimezone(UTC), MOSCOW, 10)
+
+
+async def close_quickly(bot: Bot) -> None:
+    """`bot.session.close()` without aiogram's 250 ms wait for SSL connections to close: the
+    fake server speaks plain HTTP, and every bot of every test would wait for nothing."""
+    session = bot.session
+    if isinstance(session, AiohttpSession) and session._session is not None:
+        await session._session.close()
+    await session.close()
 
 
 class BotUnderTest:
@@ -72,6 +110,8 @@ class BotUnderTest:
 
     async def stop(self) -> None:
         if self.app is not None:
+            await close_quickly(self.app.bot)
+            await close_quickly(self.app.sender.bot)
             await self.app.close()
             self.app = None
 

@@ -9,15 +9,6 @@ from sqlalchemy import select
 
 from services.domain import SubmissionStatus
 from storage.models import Submission
-from tests import seed
-
-
-async def _coordinator(bot, people):
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
-    await maria.send("/start")
-    return maria
 
 
 async def _submissions(bot) -> list[Submission]:
@@ -34,8 +25,8 @@ async def _fill_until_date(maria) -> None:
     assert "Шаг 3 из 7" in asked and "Дата и время" in asked
 
 
-async def test_announcement_happy_path_with_date_picker(bot, people, clock) -> None:
-    maria = await _coordinator(bot, people)
+async def test_announcement_happy_path_with_date_picker(bot, coordinator, clock) -> None:
+    maria = coordinator
     await _fill_until_date(maria)
     # Today is 23.11.2026; the calendar shows November: go to December, pick the 15th.
     calendar_message = maria.last
@@ -63,8 +54,8 @@ async def test_announcement_happy_path_with_date_picker(bot, people, clock) -> N
     assert submission.event_at == datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # 10:00 Moscow
 
 
-async def test_late_announcement_warns_and_can_be_sent_late_with_reason(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_late_announcement_warns_and_can_be_sent_late_with_reason(bot, coordinator) -> None:
+    maria = coordinator
     await _fill_until_date(maria)
     warning = await maria.send("28.11.2026 10:00")  # 5 days ahead
     assert "не позднее чем за 10 дней" in warning
@@ -83,8 +74,8 @@ async def test_late_announcement_warns_and_can_be_sent_late_with_reason(bot, peo
     assert submission.late and submission.late_reason.startswith("Дату согласовали")
 
 
-async def test_late_announcement_date_can_be_changed(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_late_announcement_date_can_be_changed(bot, coordinator) -> None:
+    maria = coordinator
     await _fill_until_date(maria)
     await maria.send("28.11.2026 10:00")
     asked = await maria.press("Изменить дату")
@@ -93,8 +84,8 @@ async def test_late_announcement_date_can_be_changed(bot, people) -> None:
     assert "Шаг 4 из 7" in asked
 
 
-async def test_past_and_malformed_dates_are_refused(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_past_and_malformed_dates_are_refused(bot, coordinator) -> None:
+    maria = coordinator
     await _fill_until_date(maria)
     assert "уже прошла" in await maria.send("01.11.2026 10:00")
     assert "Такой даты нет" in await maria.send("31.02.2027 10:00")
@@ -107,8 +98,8 @@ async def test_past_and_malformed_dates_are_refused(bot, people) -> None:
     assert query.show_alert and "уже прошла" in query.answer_text
 
 
-async def test_double_tap_on_send_creates_one_submission(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_double_tap_on_send_creates_one_submission(bot, coordinator) -> None:
+    maria = coordinator
     await _fill_until_date(maria)
     await maria.send("15.12.2026 10:00")
     await maria.send("Онлайн")

@@ -160,7 +160,7 @@ async def test_restart_in_the_middle_resumes_and_menu_offers_the_draft(bot, peop
 
 
 async def test_application_in_the_window_is_sent(bot, people, clock) -> None:
-    clock._now = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     maria = await _coordinator(bot, people)
     await maria.send("📝 Заявка")
     intro = await maria.press("присвоение статуса")

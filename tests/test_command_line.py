@@ -1,16 +1,31 @@
-"""The operator's commands, run as real processes: missing token, import, invite, restart."""
+"""The operator's commands: missing token, unknown programme, import, invite, programmes, restart.
+
+They run as `main(argv)` in this process (`Operator`), in an empty working directory with no
+setting from the environment but the ones a test gives: a real `python -m bot` costs seconds
+of imports. Two still start one: the missing token, to see what a shell sees (nothing on
+stdout, one line on stderr, exit code 2), and the bot killed mid-dialog (here and in
+`test_crash.py`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from openpyxl import Workbook
 
+import bot.cli
+from bot.__main__ import main
+from services.programmes.loader import preset_path
 from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN
 
@@ -26,6 +41,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 async def _run(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    """`python -m bot ARGS` as a real process: exit code, stdout, stderr."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -40,6 +56,67 @@ async def _run(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
     return process.returncode or 0, out.decode(), err.decode()
 
 
+@dataclass
+class Operator:
+    """`python -m bot ARGS` as `main(ARGS)` in this process: exit code, stdout, stderr.
+
+    `main` runs `asyncio.run` itself: call it from a plain test, or from an async one
+    through `in_thread` (its event loop stays free to serve a fake Telegram meanwhile).
+    """
+
+    folder: Path
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
+
+    def __call__(self, *args: str, **env: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        with self.monkeypatch.context() as patch, _logging_restored():
+            for name, value in env.items():
+                patch.setenv(name, value)
+            try:
+                code: int | str | None = main(list(args))
+            except SystemExit as stop:
+                code = stop.code
+        out, err = self.capsys.readouterr()
+        assert isinstance(code, int | None), f"exit {code!r}"
+        return code or 0, out, err
+
+    async def in_thread(self, *args: str, **env: str) -> tuple[int, str, str]:
+        return await asyncio.to_thread(self, *args, **env)
+
+
+@contextlib.contextmanager
+def _logging_restored() -> Iterator[None]:
+    """`main` sets up logging for a process; put back the test run's levels and handlers."""
+    root = logging.getLogger()
+    handlers, levels = list(root.handlers), {"": root.level}
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            levels[name] = logger.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        for name, level in levels.items():
+            logging.getLogger(name or None).setLevel(level)
+
+
+def _no_polling(*_: object) -> NoReturn:
+    raise AssertionError(
+        "`run` would poll Telegram forever: it is not started in the tests' process"
+    )
+
+
+@pytest.fixture
+def operator(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Operator:
+    """The commands in `workdir` with its own SQLite database; `run` is refused, not started."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
+    monkeypatch.setattr(bot.cli, "run", _no_polling)
+    return Operator(workdir, monkeypatch, capsys)
+
+
 async def test_without_token_one_clear_line_and_exit_code_2(tmp_path: Path) -> None:
     code, out, err = await _run(tmp_path)
     assert code == 2
@@ -50,15 +127,15 @@ async def test_without_token_one_clear_line_and_exit_code_2(tmp_path: Path) -> N
     assert "Traceback" not in err
 
 
-async def test_unknown_programme_stops_the_bot_with_exit_code_2(tmp_path: Path) -> None:
-    code, _, err = await _run(tmp_path, BOT_TOKEN=TOKEN, PROGRAMME="atlantis")
+def test_unknown_programme_stops_the_bot_with_exit_code_2(operator: Operator) -> None:
+    code, _, err = operator(BOT_TOKEN=TOKEN, PROGRAMME="atlantis")
     assert code == 2
     assert "no preset 'atlantis'; presets: " in err and "krasnodar-digital" in err
     assert "Traceback" not in err
 
 
-async def test_import_schools_csv_then_xlsx_updates_by_name(tmp_path: Path) -> None:
-    csv_file = tmp_path / "schools.csv"
+def test_import_schools_csv_then_xlsx_updates_by_name(operator: Operator) -> None:
+    csv_file = operator.folder / "schools.csv"
     csv_file.write_text(
         "name,district,address,email,phone,note\n"
         "МБОУ СОШ № 1,Хоринский район,,s1@example.ru,,x\n"
@@ -66,7 +143,7 @@ async def test_import_schools_csv_then_xlsx_updates_by_name(tmp_path: Path) -> N
         "МБОУ СОШ № 2,Хоринский район,,not-an-email,,\n",
         encoding="utf-8",
     )
-    code, out, _ = await _run(tmp_path, "import-schools", str(csv_file))
+    code, out, _ = operator("import-schools", str(csv_file))
     assert code == 0
     assert "Добавлено: 1, обновлено: 0" in out
     assert "Строка 3: нет названия школы." in out
@@ -77,48 +154,48 @@ async def test_import_schools_csv_then_xlsx_updates_by_name(tmp_path: Path) -> N
     sheet.append(["Название", "Район", "Телефон"])
     sheet.append(["мбоу сош № 1", "Хоринский район", "+7 301 482-00-00"])
     sheet.append(["МБОУ СОШ № 2", "Хоринский район", None])
-    xlsx_file = tmp_path / "schools.xlsx"
+    xlsx_file = operator.folder / "schools.xlsx"
     workbook.save(xlsx_file)
-    code, out, _ = await _run(tmp_path, "import-schools", str(xlsx_file))
+    code, out, _ = operator("import-schools", str(xlsx_file))
     assert code == 0
     assert "Добавлено: 1, обновлено: 1" in out
 
 
-async def test_malformed_school_file_is_reported(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.csv"
+def test_malformed_school_file_is_reported(operator: Operator) -> None:
+    bad = operator.folder / "bad.csv"
     bad.write_text("город;улица\nУлан-Удэ;Ленина\n", encoding="utf-8")
-    code, _, err = await _run(tmp_path, "import-schools", str(bad))
+    code, _, err = operator("import-schools", str(bad))
     assert code == 1
     assert "нет столбца с названием школы" in err
     bad.write_text("name;district\n", encoding="utf-8")
-    code, _, err = await _run(tmp_path, "import-schools", str(bad))
+    code, _, err = operator("import-schools", str(bad))
     assert code == 1 and "нет ни одной строки со школой" in err
-    broken = tmp_path / "broken.xlsx"
+    broken = operator.folder / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
-    code, _, err = await _run(tmp_path, "import-schools", str(broken))
+    code, _, err = operator("import-schools", str(broken))
     assert code == 1 and "Не удалось прочитать файл" in err
 
 
-async def test_invite_prints_links(tmp_path: Path) -> None:
-    schools = tmp_path / "schools.csv"
+async def test_invite_prints_links(operator: Operator) -> None:
+    schools = operator.folder / "schools.csv"
     schools.write_text(
         "name;district\nМБОУ СОШ № 1;Хоринский\nГимназия № 5;Центр\n", encoding="utf-8"
     )
-    assert (await _run(tmp_path, "import-schools", str(schools)))[0] == 0
+    assert (await operator.in_thread("import-schools", str(schools)))[0] == 0
     async with FakeTelegram(TOKEN) as fake:
         env = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": fake.base_url}
-        code, out, err = await _run(
-            tmp_path, "invite", "--school", "Гимназия", "--role", "mentor", **env
+        code, out, err = await operator.in_thread(
+            "invite", "--school", "Гимназия", "--role", "mentor", **env
         )
         assert code == 0, err
         assert out.startswith("https://t.me/coord_test_bot?start=")
-        code, out, _ = await _run(tmp_path, "invite", "--all", "--role", "coordinator", **env)
+        code, out, _ = await operator.in_thread("invite", "--all", "--role", "coordinator", **env)
         lines = out.splitlines()
         assert lines[0] == "school_id;school_name;role;link"
         assert lines[1].startswith("1;МБОУ СОШ № 1;coordinator;https://t.me/coord_test_bot?start=")
         assert len({line.rsplit("=", 1)[1] for line in lines[1:]}) == 2, "codes are unique"
-        code, _, err = await _run(
-            tmp_path, "invite", "--school", "Лицей", "--role", "mentor", **env
+        code, _, err = await operator.in_thread(
+            "invite", "--school", "Лицей", "--role", "mentor", **env
         )
         assert code == 1 and "no school matches" in err
 
@@ -181,25 +258,25 @@ async def test_killed_process_resumes_the_dialog_after_restart(tmp_path: Path) -
             assert await asyncio.wait_for(process.wait(), timeout=30) == 0
 
 
-async def test_programmes_list_and_check(tmp_path: Path) -> None:
-    code, out, _ = await _run(tmp_path, "programmes", "list")
+def test_programmes_list_and_check(operator: Operator) -> None:
+    code, out, _ = operator("programmes", "list")
     assert code == 0
     assert any(
         line.startswith("krasnodar-digital\tКраевая опорная площадка по цифровизации")
         for line in out.splitlines()
     )
 
-    preset = ROOT / "services" / "presets" / "krasnodar-digital.toml"
-    copy = tmp_path / "my-region.toml"
+    preset = preset_path("krasnodar-digital")
+    copy = operator.folder / "my-region.toml"
     copy.write_text(
         preset.read_text(encoding="utf-8").replace('id = "krasnodar-digital"', 'id = "my-region"'),
         encoding="utf-8",
     )
-    code, out, _ = await _run(tmp_path, "programmes", "check", str(copy))
+    code, out, _ = operator("programmes", "check", str(copy))
     assert code == 0 and "my-region.toml: OK (my-region:" in out
 
     broken = copy.read_text(encoding="utf-8").replace('end = "06-30"', 'end = "06-31"')
     copy.write_text(broken, encoding="utf-8")
-    code, _, err = await _run(tmp_path, "programmes", "check", str(copy))
+    code, _, err = operator("programmes", "check", str(copy))
     line = next(n for n, text in enumerate(broken.splitlines(), start=1) if 'end = "06-31"' in text)
     assert code == 1 and f"my-region.toml:{line}:" in err and "windows.application.end" in err

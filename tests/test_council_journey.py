@@ -31,7 +31,7 @@ async def _send_application(bot, people, school: str, coordinator_name: str):
 
 
 async def test_council_date_closes_the_list_ten_days_before(bot, people, clock) -> None:
-    clock._now = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     await seed.schools(bot.app)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
@@ -46,7 +46,7 @@ async def test_council_date_closes_the_list_ten_days_before(bot, people, clock) 
     first = await _send_application(bot, people, "МАОУ Гимназия № 5", "Мария")
     second = await _send_application(bot, people, "МБОУ Лицей № 12", "Пётр")
     await olga.press("Одобрить", message=first)
-    clock._now = datetime(2027, 10, 6, 9, 0, tzinfo=UTC)  # after the list closed
+    clock.set(datetime(2027, 10, 6, 9, 0, tzinfo=UTC))  # after the list closed
     await olga.press("Одобрить", message=second)
 
     await olga.send_in(staff_chat, "/registry")

@@ -23,7 +23,7 @@ from storage.db import create_engine, create_session_factory
 from storage.models import Person, Reminder, ReminderStatus, UserSettings
 from storage.uow import UnitOfWorkFactory
 from tests.fake_telegram import FakeTelegram, RateLimits
-from tests.harness import TOKEN, FrozenClock, default_now
+from tests.harness import TOKEN, FrozenClock, close_quickly, default_now
 
 
 @dataclass
@@ -93,7 +93,7 @@ async def _make_outbox(fake: FakeTelegram, database_url: str) -> AsyncIterator[O
             UnitOfWorkFactory(create_session_factory(engine)), fake, bot, FrozenClock(default_now())
         )
     finally:
-        await bot.session.close()
+        await close_quickly(bot)
         await engine.dispose()
 
 

@@ -34,6 +34,7 @@ from aiogram.types import (
 )
 
 from tests.fake_telegram import DEFAULT_EXEMPT, FakeTelegram, FaultKind, FaultPlan, RateLimits, User
+from tests.harness import FrozenClock, close_quickly
 
 MB = 1024 * 1024
 NO_STALL: dict[FaultKind, float] = {
@@ -45,27 +46,10 @@ NO_STALL: dict[FaultKind, float] = {
 ANY_FAULT = (TelegramAPIError, ClientDecodeError)
 
 
-class ManualClock:
-    """A clock that only moves when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-async def fake(clock: ManualClock) -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(clock=clock, limits=RateLimits()) as server:
+async def fake(clock: FrozenClock) -> AsyncIterator[FakeTelegram]:
+    """Telegram's limits on the frozen clock: they move only when the test advances it."""
+    async with FakeTelegram(clock=clock.monotonic, limits=RateLimits()) as server:
         yield server
 
 
@@ -74,7 +58,7 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
     bot = Bot(fake.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
     yield bot
-    await bot.session.close()
+    await close_quickly(bot)
 
 
 @pytest.fixture
@@ -83,7 +67,7 @@ async def impatient_bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url), timeout=0.1)
     bot = Bot(fake.token, session=session)
     yield bot
-    await bot.session.close()
+    await close_quickly(bot)
 
 
 @pytest.fixture
@@ -231,7 +215,7 @@ async def test_edit_checks_existence_and_changes(fake: FakeTelegram, bot: Bot, u
 
 
 async def test_global_rate_limit_and_retry_after_violations(
-    fake: FakeTelegram, bot: Bot, clock: ManualClock
+    fake: FakeTelegram, bot: Bot, clock: FrozenClock
 ) -> None:
     users = [fake.world.add_user(2000 + i, f"U{i}", started=True) for i in range(31)]
     for member in users[:30]:
@@ -248,14 +232,14 @@ async def test_global_rate_limit_and_retry_after_violations(
         ("sendMessage", users[30].id)
     ]
 
-    clock.advance(error.value.retry_after)
+    clock.advance(seconds=error.value.retry_after)
     await bot.send_message(users[30].id, "after waiting")
     assert len(fake.retry_after_violations) == 1
     assert fake.last_bot_message(users[30].id).text == "after waiting"
 
 
 async def test_private_chat_burst_then_one_per_second(
-    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+    fake: FakeTelegram, bot: Bot, user: User, clock: FrozenClock
 ) -> None:
     for n in range(3):
         await bot.send_message(user.id, f"burst {n}")
@@ -263,7 +247,7 @@ async def test_private_chat_burst_then_one_per_second(
         await bot.send_message(user.id, "one too many")
     assert error.value.retry_after == 1
 
-    clock.advance(1)
+    clock.advance(seconds=1)
     await bot.send_message(user.id, "refilled")
     assert len(fake.bot_messages(user.id)) == 4
 
@@ -488,7 +472,7 @@ async def test_stop_does_not_wait_for_a_stall(
 
 
 async def test_injected_flood_asks_for_a_real_wait(
-    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+    fake: FakeTelegram, bot: Bot, user: User, clock: FrozenClock
 ) -> None:
     fake.inject_faults(only("flood", retry_after=2))
     with pytest.raises(TelegramRetryAfter) as error:
@@ -496,12 +480,12 @@ async def test_injected_flood_asks_for_a_real_wait(
     assert error.value.retry_after == 2
     fake.inject_faults(None)
 
-    clock.advance(1)
+    clock.advance(seconds=1)
     await bot.send_message(user.id, "too early")
     assert [(v.method, v.chat_id) for v in fake.retry_after_violations] == [
         ("sendMessage", user.id)
     ]
-    clock.advance(1)
+    clock.advance(seconds=1)
     await bot.send_message(user.id, "in time")
     assert len(fake.retry_after_violations) == 1
 
@@ -618,7 +602,7 @@ async def test_share_of_faulted_calls_follows_the_plan(
 
 
 async def test_outage_drops_every_call_and_loses_nothing(
-    fake: FakeTelegram, bot: Bot, user: User, clock: ManualClock
+    fake: FakeTelegram, bot: Bot, user: User, clock: FrozenClock
 ) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.05)
@@ -635,7 +619,7 @@ async def test_outage_drops_every_call_and_loses_nothing(
         await bot.send_message(user.id, "lost")
     assert fake.network_is_down
 
-    clock.advance(60)
+    clock.advance(seconds=60)
     assert [u.update_id for u in await bot.get_updates(timeout=1)] == [update["update_id"]]
     await bot.send_message(user.id, "delivered")
 

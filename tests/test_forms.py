@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.domain import SubmissionKind
-from services.programmes.definitions import load_preset
+from services.programmes.loader import load_preset
 from services.submissions.forms import build
 
 KRASNODAR = load_preset("krasnodar-digital")

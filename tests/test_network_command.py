@@ -47,7 +47,7 @@ async def test_staff_add_a_school_to_the_network_and_the_lead_reports_for_it(
     await olga.send_in(staff_chat, f"/network 1 + {MEMBER}")
     assert f"Школа «{MEMBER}» уже в сети." in _last(bot)
 
-    clock._now = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     told = await member.send("📊 Отчёт")
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
     intro = await lead.send("📊 Отчёт")

@@ -23,17 +23,6 @@ from tests.harness import STAFF_CHAT_ID
 CHANNEL_ID = -1003000000003
 
 
-async def _coordinator_and_mentor(bot, people):
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
-    mentor = people("Наставник")
-    await seed.mentor(bot.app, mentor)
-    await maria.send("/start")
-    await mentor.send("/start")
-    return maria, mentor
-
-
 def _cards(bot, number: int) -> list:
     return [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if f"№ {number}" in (m.text or "")[:80]]
 
@@ -43,8 +32,10 @@ async def _rows(bot) -> list[Reminder]:
         return list(await uow.session.scalars(select(Reminder).order_by(Reminder.id)))
 
 
-async def test_card_refused_by_telegram_is_retried_and_arrives_once(bot, people, clock) -> None:
-    maria, _ = await _coordinator_and_mentor(bot, people)
+async def test_card_refused_by_telegram_is_retried_and_arrives_once(
+    bot, coordinator, mentor, clock
+) -> None:
+    maria = coordinator
     bot.fake.fail_next("sendMessage", 502, times=2, chat_id=STAFF_CHAT_ID)
     await steps.announce(maria)
     assert "отправлен" in maria.last.text.lower()
@@ -59,8 +50,10 @@ async def test_card_refused_by_telegram_is_retried_and_arrives_once(bot, people,
     assert (card_row.status, card_row.message_id) == (ReminderStatus.SENT, cards[0].message_id)
 
 
-async def test_card_never_delivered_is_marked_in_pending_and_staff_told_once(bot, people) -> None:
-    maria, _ = await _coordinator_and_mentor(bot, people)
+async def test_card_never_delivered_is_marked_in_pending_and_staff_told_once(
+    bot, people, coordinator, mentor
+) -> None:
+    maria = coordinator
     olga = people("Ольга", staff=True)
     bot.fake.fail_next(
         "sendMessage", 400, "Bad Request: can't parse entities", chat_id=STAFF_CHAT_ID
@@ -81,14 +74,14 @@ async def test_card_never_delivered_is_marked_in_pending_and_staff_told_once(bot
 
 
 async def test_decision_notices_and_publication_survive_a_restart_before_delivery(
-    bot, people
+    bot, people, coordinator, mentor
 ) -> None:
     """The decision is committed with its messages: a bot that dies before sending them
     sends them once after the restart."""
     bot.settings.public_channel_id = CHANNEL_ID
     await bot.restart()
     bot.fake.world.add_group(CHANNEL_ID, "Канал института", type="channel")
-    maria, mentor = await _coordinator_and_mentor(bot, people)
+    maria = coordinator
     olga = people("Ольга", staff=True)
     await steps.announce(maria)
     card = steps.card(bot, "Анонс мероприятия № 1")
@@ -127,12 +120,12 @@ async def _deliver_through_faults(bot, clock, seed: int) -> None:
 
 
 async def test_under_random_faults_every_card_notice_and_publication_arrives_once(
-    bot, people, clock
+    bot, people, coordinator, mentor, clock
 ) -> None:
     bot.settings.public_channel_id = CHANNEL_ID
     await bot.restart()
     bot.fake.world.add_group(CHANNEL_ID, "Канал института", type="channel")
-    maria, mentor = await _coordinator_and_mentor(bot, people)
+    maria = coordinator
     olga = people("Ольга", staff=True)
     bot.deliver = False  # the cards wait in the outbox, as when Telegram is away
     for number in range(1, 4):
@@ -186,9 +179,11 @@ async def test_pressing_a_button_twice_changes_nothing_and_raises_nothing(
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
-async def test_old_card_buttons_answer_once_and_change_nothing(bot, people, caplog) -> None:
+async def test_old_card_buttons_answer_once_and_change_nothing(
+    bot, people, coordinator, mentor, caplog
+) -> None:
     caplog.set_level(logging.ERROR)
-    maria, _ = await _coordinator_and_mentor(bot, people)
+    maria = coordinator
     olga = people("Ольга", staff=True)
     await steps.announce(maria)
     card = steps.card(bot, "Анонс мероприятия № 1")
@@ -221,10 +216,12 @@ async def test_a_failure_before_the_language_is_known_still_gets_an_answer(
     assert any("update" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records)
 
 
-async def test_menu_button_leaves_a_forgotten_question_months_later(bot, people, clock) -> None:
+async def test_menu_button_leaves_a_forgotten_question_months_later(
+    bot, people, coordinator, mentor, clock
+) -> None:
     """The follow-up of an event asks for a link; left unanswered for months, it must not
     swallow «📊 Отчёт»."""
-    maria, _ = await _coordinator_and_mentor(bot, people)
+    maria = coordinator
     await steps.announce(maria, when="15.12.2026 10:00")
     olga = people("Ольга", staff=True)
     await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 1"))
@@ -240,8 +237,10 @@ async def test_menu_button_leaves_a_forgotten_question_months_later(bot, people,
     assert "Шаг 1 из" in reply and "участвовало" in reply, "the report's form opened"
 
 
-async def test_a_command_leaves_the_question_and_does_what_it_says(bot, people) -> None:
-    maria, _ = await _coordinator_and_mentor(bot, people)
+async def test_a_command_leaves_the_question_and_does_what_it_says(
+    bot, coordinator, mentor
+) -> None:
+    maria = coordinator
     await maria.send("📣 Анонс мероприятия")
     assert "Шаг 1" in maria.last.text
     reply = await maria.send("/settings")
@@ -252,8 +251,10 @@ async def test_a_command_leaves_the_question_and_does_what_it_says(bot, people) 
     assert "черновик" in reply.lower(), "what was answered is kept"
 
 
-async def test_a_question_a_reminder_opened_expires(bot, people, clock) -> None:
-    maria, _ = await _coordinator_and_mentor(bot, people)
+async def test_a_question_a_reminder_opened_expires(
+    bot, people, coordinator, mentor, clock
+) -> None:
+    maria = coordinator
     await steps.announce(maria, when="15.12.2026 10:00")
     olga = people("Ольга", staff=True)
     await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 1"))
@@ -266,8 +267,8 @@ async def test_a_question_a_reminder_opened_expires(bot, people, clock) -> None:
     assert "Записал" not in reply and "Ссылка на материалы" not in reply
 
 
-async def test_every_prompt_that_waits_for_text_says_how_to_leave(bot, people) -> None:
-    maria, _ = await _coordinator_and_mentor(bot, people)
+async def test_every_prompt_that_waits_for_text_says_how_to_leave(bot, coordinator, mentor) -> None:
+    maria = coordinator
     await maria.send("📣 Анонс мероприятия")
     for _ in range(4):
         last = maria.last

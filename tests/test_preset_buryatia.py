@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -14,23 +13,18 @@ from sqlalchemy import select
 from services.domain import SubmissionKind, SubmissionStatus
 from services.programmes import deadlines
 from services.programmes.deadlines import Verdict
-from services.programmes.definitions import (
-    ProgrammeError,
-    Programmes,
-    load_preset,
-    load_programme,
-    preset_path,
-)
+from services.programmes.errors import ProgrammeError
+from services.programmes.loader import load_preset, load_programme, preset_path
+from services.programmes.schema import Programmes
 from services.reminders import planner
 from services.reminders.planner import Moment
 from services.submissions import forms, passport, stage_reports
 from services.submissions.fields import FieldError
 from storage.models import Platform, PlatformStatus, Reminder, Submission
 from tests import seed, steps
-from tests.harness import STAFF_CHAT_ID
+from tests.harness import STAFF_CHAT_ID, moment
 
 PRESET = "buryatia-innovation"
-MOSCOW = ZoneInfo("Europe/Moscow")
 
 LEAD = "МАОУ «Хоринская СОШ №2»"
 MEMBER = "МБОУ «Георгиевская СОШ»"
@@ -320,7 +314,7 @@ async def _apply(bot, lead) -> str:
 async def test_network_applies_announces_is_reminded_and_sends_the_interim_report(
     bot, people, clock
 ) -> None:
-    clock._now = datetime(2020, 8, 24, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2020, 8, 24, 6, 0, tzinfo=UTC))
     lead, member = await _network_people(bot, people)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
@@ -356,7 +350,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
         assert len(platform.members) == 4
 
     # 3. A network school announces its own event (no lead time in this programme).
-    clock._now = datetime(2020, 12, 10, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2020, 12, 10, 6, 0, tzinfo=UTC))
     await member.send("📣 Анонс мероприятия")
     await member.send("Вебинар «ЭОР на уроке»")
     await member.press("вебинар")
@@ -372,7 +366,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     await olga.press("Одобрить", message=event_card)
 
     # The member hears of its event and tells how many came; the report is not its to send.
-    clock._now = datetime(2020, 12, 16, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2020, 12, 16, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     await member.press("Состоялось", message=member.last)
     await member.send("31")
@@ -381,11 +375,11 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
 
     # 4. The stage ends: the lead may report; a week before the deadline it is reminded.
-    clock._now = datetime(2021, 1, 31, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2021, 1, 31, 7, 5, tzinfo=UTC))
     member_before = len(member.messages())
     await steps.tick(bot)
     assert "Завершается этап 1 «Подготовительный» (сентябрь 2020 – январь 2021)" in (lead.last.text)
-    clock._now = datetime(2021, 2, 3, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2021, 2, 3, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert (
         "Промежуточный отчёт за этап 1 «Подготовительный» (сентябрь 2020 – январь 2021) ещё не "
@@ -433,7 +427,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert json.loads(report.context)["stage"]["index"] == 1
 
     # The eve of the deadline: nothing more, the report is in.
-    clock._now = datetime(2021, 2, 9, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2021, 2, 9, 7, 5, tzinfo=UTC))
     before = len(lead.messages())
     await steps.tick(bot)
     assert len(lead.messages()) == before
@@ -496,7 +490,7 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
     platform_id = await _granted_network(bot)
 
     # Every school of the network has its own coordinator; only the lead sends reports.
-    clock._now = datetime(2021, 2, 12, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2021, 2, 12, 6, 0, tzinfo=UTC))
     told = await member.send("📊 Отчёт")
     assert f"Это подаёт ведущая школа сети — {LEAD}" in told
     assert "Анонсы своих мероприятий" in told
@@ -532,7 +526,7 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
         await uow.commit()
     await _given_report(bot, lead.id, platform_id, 2)
     await _given_report(bot, lead.id, platform_id, 3)
-    clock._now = datetime(2022, 7, 1, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2022, 7, 1, 6, 0, tzinfo=UTC))
     intro = await lead.send("📊 Отчёт")
     assert "Итоговый отчёт: этап 4 «Обобщающий» (май – июнь 2022)" in intro
     await lead.send("/cancel")
@@ -562,7 +556,7 @@ async def test_the_lead_report_is_prefilled_with_every_member_s_events_of_the_st
 ) -> None:
     lead, member = await _network_people(bot, people)
     await _granted_network(bot)
-    clock._now = datetime(2020, 10, 1, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2020, 10, 1, 6, 0, tzinfo=UTC))
     for person, title, when in (
         (member, "Семинар в Георгиевской школе", "15.12.2020 10:00"),
         (lead, "Заседание РМЦ", "20.01.2021 15:00"),
@@ -577,16 +571,12 @@ async def test_the_lead_report_is_prefilled_with_every_member_s_events_of_the_st
         await person.press("Пропустить")
         await person.send("Описание")
         assert "отправлен(а)" in await person.press("Отправить")
-    clock._now = datetime(2021, 2, 1, 6, 0, tzinfo=UTC)
+    clock.set(datetime(2021, 2, 1, 6, 0, tzinfo=UTC))
     intro = await lead.send("📊 Отчёт")
     assert f"Семинар в Георгиевской школе ({MEMBER}) — 15.12.2020" in intro
     assert f"Заседание РМЦ ({LEAD}) — 20.01.2021" in intro
     assert "Вебинар второго этапа" not in intro  # it belongs to the next stage
     assert "Сколько человек участвовало в мероприятии «Семинар в Георгиевской школе»" in intro
-
-
-def _at(year: int, month: int, day: int) -> Moment:
-    return Moment(datetime(year, month, day, 9, tzinfo=MOSCOW).astimezone(UTC), MOSCOW, 10)
 
 
 async def _planned(bot, at: Moment) -> list[Reminder]:
@@ -604,7 +594,7 @@ async def test_overdue_stage_report_reaches_the_lead_and_its_mentor_not_the_memb
     await seed.mentor(bot.app, mentor, LEAD)
     platform_id = await _granted_network(bot)
 
-    found = await _planned(bot, _at(2021, 2, 11))
+    found = await _planned(bot, moment(2021, 2, 11))
     overdue = {(r.rule, r.chat_id) for r in found if r.rule.startswith("stage_report_overdue")}
     assert overdue == {
         ("stage_report_overdue", lead.id),
@@ -612,11 +602,11 @@ async def test_overdue_stage_report_reaches_the_lead_and_its_mentor_not_the_memb
     }
     assert all(r.chat_id != member.id for r in found)
     # Planned once per key: a second pass adds nothing.
-    assert len(await _planned(bot, _at(2021, 2, 11))) == len(found)
+    assert len(await _planned(bot, moment(2021, 2, 11))) == len(found)
 
     # Reported: the next stage's reminders are the ones due, keyed by its own stage.
     await _given_report(bot, lead.id, platform_id, 1)
-    found = await _planned(bot, _at(2022, 4, 3))
+    found = await _planned(bot, moment(2022, 4, 3))
     due = [r for r in found if r.rule == "stage_report_due_7"]
     assert [(r.chat_id, r.subject) for r in due] == [(lead.id, f"stage_report:{platform_id}:2")]
     payload = json.loads(due[0].payload)

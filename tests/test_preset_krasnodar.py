@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from services.calendar import DayMonth, YearlyWindow
 from services.domain import SubmissionStatus
-from services.programmes.definitions import load_preset
+from services.programmes.loader import load_preset
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
@@ -63,7 +63,7 @@ async def _coordinator(bot, people):
 
 
 async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people, clock) -> None:
-    clock._now = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 5, 20, 9, 0, tzinfo=UTC))
     maria = await _coordinator(bot, people)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
@@ -74,7 +74,7 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     assert "Отправка откроется 01.06.2027 (срок до 30.06.2027)" in early
     await maria.send("/cancel")
 
-    clock._now = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     await maria.send("📝 Заявка")
     await maria.press("присвоение статуса")
     await maria.press("🔄 Начать заново")
@@ -93,13 +93,13 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
 
     await olga.press("Одобрить", message=steps.card(bot, "Заявка № 1"))
     assert "Заявка № 1 одобрен(а)" in maria.last.text
-    clock._now = datetime(2027, 11, 1, 9, 0, tzinfo=UTC)  # the rector's order after the Council
+    clock.set(datetime(2027, 11, 1, 9, 0, tzinfo=UTC))  # the rector's order after the Council
     await olga.send_in(staff_chat, "/granted 1 01.11.2027")
     granted = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     assert "Действует до 01.11.2030" in granted and "дорожной карте" in granted
 
     # 5.4.1: the roadmap is due 10 days after the certificate; reminded on the next day.
-    clock._now = datetime(2027, 11, 2, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 11, 2, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "нужно отправить до 11.11.2027" in maria.last.text
 
@@ -108,12 +108,12 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     announcement = await steps.submission(bot, 2)
     assert announcement.status is SubmissionStatus.APPROVED and not announcement.late
 
-    clock._now = datetime(2027, 11, 19, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 11, 19, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Завтра: «Семинар «Цифровая школа»»" in maria.last.text
 
     # 5.4.1: the report for the school year, 20 June – 10 July.
-    clock._now = datetime(2028, 6, 25, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2028, 6, 25, 9, 0, tzinfo=UTC))
     intro = await maria.send("📊 Отчёт")
     assert "Приём открыт до 10.07.2028" in intro
     assert "Семинар «Цифровая школа»" in intro

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from services.calendar import DayMonth, YearlyWindow
 from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes.definitions import ProgrammeError, load_preset, load_programme, preset_path
+from services.programmes.errors import ProgrammeError
+from services.programmes.loader import load_preset, load_programme, preset_path
 from services.submissions import forms, network_schools
 from services.submissions.fields import FieldError
 from storage.models import Platform, School, Submission
@@ -249,10 +250,10 @@ async def test_network_applies_announces_is_reminded_and_the_lead_reports(
     assert "Фестиваль проектов" in post.text and f"Направление: {DIRECTIONS[3]}" in post.text
 
     # 4. The eve of the event, then "did it take place?": the member answers.
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Завтра: «Фестиваль проектов «Точка роста»»" in member.last.text
-    clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 16, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     await member.press("Состоялось", message=member.last)
     await member.send("48")
@@ -264,7 +265,7 @@ async def test_network_applies_announces_is_reminded_and_the_lead_reports(
 
     # 6. June: the window opens; the lead reports with the member's event and the levels.
     member_before = len(member.messages())
-    clock._now = datetime(2027, 6, 1, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 1, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Открыт приём отчётов за учебный год" in lead.last.text
     assert "до 30.06.2027" in lead.last.text

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from services.domain import Role, SubmissionKind, SubmissionStatus
 from services.people import districts, onboarding
-from services.programmes import definitions
+from services.programmes import loader as definitions
 from services.programmes.deadlines import Verdict, window_timing
-from services.programmes.definitions import load_preset
+from services.programmes.loader import load_preset
 from services.submissions import forms, plans
 from storage.models import AuditEntry, Submission, WindowOpening
 from tests import seed, steps
@@ -257,7 +257,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
 
     # The dated event of the plan-schedule is the schedule: the coordinator is reminded to
     # announce it (7 days ahead, reminded 2 days before that) and announces it from the button.
-    clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 6, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     reminder = maria.last
     assert "«Мастер-класс «Современный урок»» проходит 15.12.2026" in reminder.text
@@ -275,7 +275,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     await olga.press("Одобрить", message=announcement)
 
     # The eve of the event: the coordinator and the district's consultant.
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     eve = f"Завтра: «Мастер-класс «Современный урок»» ({LEAD}), 15.12.2026 10:00"
     assert eve in maria.last.text
@@ -294,14 +294,14 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     assert [s.status for s in await _applications_of(bot, NEIGHBOUR)] == [SubmissionStatus.DRAFT]
 
     # The day after: it took place, 24 came; that goes into the report.
-    clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 16, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     await maria.press("Состоялось", message=maria.last)
     await maria.send("24")
     await maria.press("Пропустить")
 
     # June: the report, with «Отчёт о выполнении» for every event of the plan-schedule.
-    clock._now = datetime(2027, 6, 10, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 10, 7, 5, tzinfo=UTC))
     intro = await maria.send("📊 Отчёт")
     assert "Мероприятия утверждённого плана-графика" in intro
     assert "Круглый стол «Работа со слабоуспевающими детьми» — март 2027" in intro
@@ -428,7 +428,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     await _seven_rows(maria, [("Вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
     assert "отправлен(а)" in await maria.press("Отправить")
 
-    clock._now = datetime(2026, 12, 13, 7, 5, tzinfo=UTC)  # a week before the last day
+    clock.set(datetime(2026, 12, 13, 7, 5, tzinfo=UTC))  # a week before the last day
     maria_before = len(maria.messages())
     await steps.tick(bot)
     await steps.tick(bot)
@@ -438,7 +438,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
 
     # Closed early by a new order: the reminder of the eve is not sent.
     await olga.send_in(staff_chat, "/window close")
-    clock._now = datetime(2026, 12, 19, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 19, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert sum("закрывается" in (m.text or "") for m in petr.messages()) == 1
 
@@ -503,13 +503,13 @@ async def test_consultant_hears_of_events_and_missing_reports_of_the_district(
                 )
             )
         await uow.commit()
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     told = "\n".join(m.text or "" for m in natalia.messages())
     assert "Завтра: «Практикум в Гатчине»" in told
     assert "Приозерске" not in told, "another district's school is not hers"
 
-    clock._now = datetime(2027, 7, 1, 7, 5, tzinfo=UTC)  # the June report window has closed
+    clock.set(datetime(2027, 7, 1, 7, 5, tzinfo=UTC))  # the June report window has closed
     await steps.tick(bot)
     assert "Одна из ваших школ не отправила отчёт за учебный год (срок истёк 30.06.2027)" in (
         natalia.last.text

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.domain import Role, SubmissionKind, SubmissionStatus
 from services.programmes import statuses
-from services.programmes.definitions import load_preset
+from services.programmes.loader import load_preset
 from storage.models import AuditEntry, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
@@ -256,11 +256,11 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
         [platform] = await uow.platforms.of_programme("omsk-internship")
     assert (await steps.submission(bot, 2)).platform_id == platform.id
 
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Завтра: «Семинар «Наставник и стажёр»»" in maria.last.text
 
-    clock._now = datetime(2027, 6, 10, 7, 5, tzinfo=UTC)  # the June window of the report
+    clock.set(datetime(2027, 6, 10, 7, 5, tzinfo=UTC))  # the June window of the report
     intro = await maria.send("📊 Отчёт")
     assert "Приём открыт до 30.06.2027" in intro
     assert "Сколько человек участвовало в мероприятии «Семинар «Наставник и стажёр»»" in intro
@@ -385,7 +385,7 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
     await steps.announce(maria, "Открытое занятие для стажёров", "10.12.2026 11:00")
     olga = people("Ольга", staff=True)
     await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия"))
-    clock._now = datetime(2026, 12, 9, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 9, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Завтра: «Открытое занятие для стажёров»" in tutor.last.text
     assert "Завтра: «Открытое занятие для стажёров»" in maria.last.text
@@ -518,7 +518,7 @@ async def test_indicators_per_district_and_share_of_approved_reports(bot, people
 
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
-    clock._now = datetime(2027, 6, 20, 7, 0, tzinfo=UTC)
+    clock.set(datetime(2027, 6, 20, 7, 0, tzinfo=UTC))
     await olga.send_in(staff_chat, "/indicators")
     text = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     assert "Действующих площадок в муниципальном районе — не менее 5" in text
@@ -559,7 +559,7 @@ async def test_indicators_are_listed_for_staff_of_omsk(bot) -> None:
 
 def test_every_step_of_the_longest_conclusion_fits_a_button() -> None:
     from handlers.review.expertise import CDExpert
-    from services.programmes.definitions import MAX_CRITERIA, MAX_OUTCOMES
+    from services.programmes.schema import MAX_CRITERIA, MAX_OUTCOMES
 
     packed = CDExpert(
         act="cancel", sid=2**31, by=2**52, a="n" * MAX_CRITERIA, o=MAX_OUTCOMES - 1
@@ -599,7 +599,8 @@ TABLE = "[review.expert_conclusion]"
 )
 def test_broken_omsk_keys_are_refused_with_the_line(tmp_path, edit, problem, at) -> None:
     """`at`: the table whose line is named (a rule across keys); empty: the edited line."""
-    from services.programmes.definitions import ProgrammeError, load_programme, preset_path
+    from services.programmes.errors import ProgrammeError
+    from services.programmes.loader import load_programme, preset_path
 
     text = preset_path("omsk-internship").read_text(encoding="utf-8")
     old, new = edit
@@ -614,7 +615,7 @@ def test_broken_omsk_keys_are_refused_with_the_line(tmp_path, edit, problem, at)
 
 
 def test_only_omsk_applications_for_the_status_wait_for_a_conclusion() -> None:
-    from services.programmes.definitions import Programmes
+    from services.programmes.schema import Programmes
     from services.review import expertise
 
     both = Programmes([load_preset("krasnodar-digital"), load_preset("omsk-internship")])

@@ -9,15 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from services.calendar import DayMonth, YearlyWindow
-from services.programmes.definitions import (
-    KNOWN_APPLICATION_FIELDS,
-    Programme,
-    ProgrammeError,
-    list_presets,
-    load_preset,
-    load_programme,
-    preset_path,
-)
+from services.programmes.errors import ProgrammeError
+from services.programmes.loader import list_presets, load_preset, load_programme, preset_path
+from services.programmes.schema import KNOWN_APPLICATION_FIELDS, Programme
 
 KRASNODAR = "krasnodar-digital"
 
@@ -238,7 +232,7 @@ def test_preset_id_must_match_its_file_name(
 ) -> None:
     text = _preset_text()
     (tmp_path / "other.toml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr("services.programmes.PRESETS_DIR", tmp_path)
+    monkeypatch.setattr("services.programmes.loader.PRESETS_DIR", tmp_path)
     assert list_presets() == ["other"]
     line = text.splitlines().index('id = "krasnodar-digital"') + 1
     with pytest.raises(ProgrammeError, match=rf"other\.toml:{line}: id: 'krasnodar-digital'"):

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes.definitions import Programmes, load_preset
+from services.programmes.loader import load_preset
+from services.programmes.schema import Programmes
 from services.reminders import planner
 from services.reminders.planner import Moment
 from services.review import decisions
 from services.review.decisions import Decision
 from storage.models import PlannedEvent, PlatformStatus, Reminder, ReminderStatus, Submission
 from tests import seed
-from tests.harness import STAFF_CHAT_ID
+from tests.harness import STAFF_CHAT_ID, moment
 
 KRASNODAR = load_preset("krasnodar-digital")
-MOSCOW = ZoneInfo("Europe/Moscow")
-
-
-def moment(year: int, month: int, day: int, hour: int = 9) -> Moment:
-    return Moment(datetime(year, month, day, hour, tzinfo=MOSCOW).astimezone(UTC), MOSCOW, 10)
 
 
 async def _school_with_people(bot, people):

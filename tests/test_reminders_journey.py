@@ -11,17 +11,6 @@ from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 
 
-async def _people(bot, people):
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
-    mentor = people("Наставник")
-    await seed.mentor(bot.app, mentor)
-    await maria.send("/start")
-    await mentor.send("/start")
-    return maria, mentor
-
-
 async def _approved_announcement(bot, maria, title: str, at: datetime) -> int:
     async with bot.app.uow_factory() as uow:
         school = await uow.schools.by_name("МАОУ Гимназия № 5")
@@ -43,12 +32,14 @@ async def _approved_announcement(bot, maria, title: str, at: datetime) -> int:
         return item.id
 
 
-async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, people, clock) -> None:
-    maria, mentor = await _people(bot, people)
+async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(
+    bot, coordinator, mentor, clock
+) -> None:
+    maria = coordinator
     await _approved_announcement(
         bot, maria, "Семинар «Цифра»", datetime(2026, 12, 15, 7, tzinfo=UTC)
     )
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)  # 14.12, 10:05 in Moscow
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))  # 14.12, 10:05 in Moscow
     await steps.tick(bot)
     assert "Завтра: «Семинар «Цифра»» (МАОУ Гимназия № 5), 15.12.2026 10:00" in maria.last.text
     assert "Завтра: «Семинар «Цифра»»" in mentor.last.text
@@ -56,7 +47,7 @@ async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, peop
     await steps.tick(bot)
     assert len(maria.messages()) == before, "a reminder is sent once"
 
-    clock._now = datetime(2026, 12, 16, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 16, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     question = maria.last
     assert "состоялось?" in question.text
@@ -71,13 +62,13 @@ async def test_eve_of_an_event_and_the_follow_up_that_feeds_the_report(bot, peop
     assert "Сейчас: 27" in report
 
 
-async def test_muted_person_gets_only_deadline_reminders(bot, people, clock) -> None:
-    maria, mentor = await _people(bot, people)
+async def test_muted_person_gets_only_deadline_reminders(bot, coordinator, mentor, clock) -> None:
+    maria = coordinator
     await mentor.send("/settings")
     await mentor.press("Выключить необязательные")
     assert "выключены" in mentor.last.text
     await _approved_announcement(bot, maria, "Вебинар", datetime(2026, 12, 15, 7, tzinfo=UTC))
-    clock._now = datetime(2026, 12, 14, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 14, 7, 5, tzinfo=UTC))
     mentor_before = len(mentor.messages())
     await steps.tick(bot)
     assert "Завтра" in maria.last.text
@@ -85,17 +76,19 @@ async def test_muted_person_gets_only_deadline_reminders(bot, people, clock) -> 
 
     await maria.send("/settings")
     await maria.press("Выключить необязательные")
-    clock._now = datetime(2027, 7, 3, 7, 5, tzinfo=UTC)  # a week before the report window closes
+    clock.set(datetime(2027, 7, 3, 7, 5, tzinfo=UTC))  # a week before the report window closes
     await steps.tick(bot)
     assert "Отчёт за учебный год ещё не отправлен. Срок — до 10.07.2027" in maria.last.text
 
 
-async def test_planned_event_reminder_opens_the_announcement_prefilled(bot, people, clock) -> None:
-    maria, _ = await _people(bot, people)
+async def test_planned_event_reminder_opens_the_announcement_prefilled(
+    bot, coordinator, mentor, clock
+) -> None:
+    maria = coordinator
     await seed.approved_plan(
         bot.app, maria.id, [("Мастер-класс «ИИ»", "мастер-класс", date(2026, 12, 20))]
     )
-    clock._now = datetime(2026, 12, 6, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 12, 6, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     reminder = maria.last
     assert (
@@ -113,10 +106,10 @@ async def test_planned_event_reminder_opens_the_announcement_prefilled(bot, peop
 
 
 async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
-    bot, people, clock
+    bot, coordinator, mentor, clock
 ) -> None:
-    maria, mentor = await _people(bot, people)
-    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    maria = coordinator
+    clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Срок отчёта за учебный год истёк 10.07.2027" in maria.last.text
     assert "не отправила отчёт" in mentor.last.text
@@ -124,11 +117,11 @@ async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
 
 
 async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
-    bot, people, clock
+    bot, coordinator, mentor, clock
 ) -> None:
-    maria, _ = await _people(bot, people)
+    maria = coordinator
     maria.user.blocked_bot = True
-    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     calls = len(bot.fake.calls_of("sendMessage"))
     await steps.tick(bot)
@@ -147,8 +140,10 @@ async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
         assert person.unreachable
 
 
-async def test_granted_status_brings_roadmap_and_term_reminders(bot, people, clock) -> None:
-    maria, _ = await _people(bot, people)
+async def test_granted_status_brings_roadmap_and_term_reminders(
+    bot, people, coordinator, mentor, clock
+) -> None:
+    maria = coordinator
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
     number = await seed.approved_application(bot.app)
@@ -158,22 +153,22 @@ async def test_granted_status_brings_roadmap_and_term_reminders(bot, people, clo
     await olga.send_in(staff_chat, "/granted 99 20.11.2026")
     assert "нет среди заявок" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
 
-    clock._now = datetime(2026, 11, 21, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 21, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert (
         "план работы (дорожную карту) на весь период нужно отправить до 30.11.2026"
         in maria.last.text
     )
-    clock._now = datetime(2029, 5, 20, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2029, 5, 20, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Статус площадки действует до 20.11.2029" in maria.last.text
 
 
-async def test_pending_shows_who_blocked_the_bot(bot, people, clock) -> None:
-    maria, _ = await _people(bot, people)
+async def test_pending_shows_who_blocked_the_bot(bot, people, coordinator, mentor, clock) -> None:
+    maria = coordinator
     olga = people("Ольга", staff=True)
     maria.user.blocked_bot = True
-    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/pending")
     assert (
@@ -182,12 +177,12 @@ async def test_pending_shows_who_blocked_the_bot(bot, people, clock) -> None:
     )
 
 
-async def test_operator_dry_run_then_send(bot, people, clock, capsys) -> None:
+async def test_operator_dry_run_then_send(bot, coordinator, mentor, clock, capsys) -> None:
     """`reminders --due` prints what is due and why and sends nothing; `--send` sends it once."""
     from bot.cli import report_reminders
 
-    maria, _ = await _people(bot, people)
-    clock._now = datetime(2027, 7, 11, 7, 5, tzinfo=UTC)
+    maria = coordinator
+    clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     sent_before = len(bot.fake.calls_of("sendMessage"))
     assert await report_reminders(bot.app, send=False) == 0
     printed = capsys.readouterr().out

@@ -11,22 +11,14 @@ from storage.models import Submission
 from tests import seed, steps
 
 
-async def _coordinator(bot, people):
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
-    await maria.send("/start")
-    return maria
-
-
 async def _of_kind(bot, kind: SubmissionKind) -> list[Submission]:
     async with bot.app.uow_factory() as uow:
         rows = await uow.session.scalars(select(Submission).where(Submission.kind == kind))
         return list(rows.all())
 
 
-async def test_materials_need_a_link_or_a_file(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_materials_need_a_link_or_a_file(bot, coordinator) -> None:
+    maria = coordinator
     asked = await maria.send("📚 Материалы")
     assert "Шаг 1 из 4" in asked
     await maria.send("Сборник «Цифровой урок»")
@@ -43,8 +35,10 @@ async def test_materials_need_a_link_or_a_file(bot, people) -> None:
     assert item.status is SubmissionStatus.SENT
 
 
-async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, people, clock) -> None:
-    maria = await _coordinator(bot, people)
+async def test_report_before_the_window_is_a_draft_then_late_after_it(
+    bot, coordinator, clock
+) -> None:
+    maria = coordinator
     await steps.announce(maria, "Семинар по цифровой дидактике", "15.12.2026 10:00")
     clock.advance(days=30)  # 23.12.2026: the seminar took place
 
@@ -70,7 +64,7 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, peopl
     [report] = await _of_kind(bot, SubmissionKind.REPORT)
     assert report.status is SubmissionStatus.DRAFT
 
-    clock._now = datetime(2027, 7, 15, 9, 0, tzinfo=UTC)  # the window closed on 10 July
+    clock.set(datetime(2027, 7, 15, 9, 0, tzinfo=UTC))  # the window closed on 10 July
     await maria.send("📊 Отчёт")
     await maria.press("Продолжить")
     preview = maria.last.text
@@ -84,9 +78,9 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(bot, peopl
     assert report.status is SubmissionStatus.SENT and report.late and report.school_year == 2026
 
 
-async def test_report_in_the_window_is_sent_on_time(bot, people, clock) -> None:
-    maria = await _coordinator(bot, people)
-    clock._now = datetime(2027, 6, 25, 9, 0, tzinfo=UTC)
+async def test_report_in_the_window_is_sent_on_time(bot, coordinator, clock) -> None:
+    maria = coordinator
+    clock.set(datetime(2027, 6, 25, 9, 0, tzinfo=UTC))
     intro = await maria.send("📊 Отчёт")
     assert "Приём открыт до 10.07.2027 включительно" in intro
     assert "Анонсов мероприятий за этот учебный год в боте нет" in intro
@@ -99,9 +93,9 @@ async def test_report_in_the_window_is_sent_on_time(bot, people, clock) -> None:
     assert "отправлен(а)" in sent and "с опозданием" not in sent
 
 
-async def test_plan_events_one_by_one(bot, people, clock) -> None:
-    maria = await _coordinator(bot, people)
-    clock._now = datetime(2027, 6, 25, 9, 0, tzinfo=UTC)
+async def test_plan_events_one_by_one(bot, coordinator, clock) -> None:
+    maria = coordinator
+    clock.set(datetime(2027, 6, 25, 9, 0, tzinfo=UTC))
     asked = await maria.send("🗓 План на год")
     assert "Шаг 1 из 2" in asked and "добавьте их по одному" in asked
     asked = await maria.press("Добавить мероприятие")
@@ -130,8 +124,10 @@ async def test_plan_events_one_by_one(bot, people, clock) -> None:
     assert plan.school_year == 2027
 
 
-async def test_my_submissions_lists_statuses_newest_first_and_opens_one(bot, people, clock) -> None:
-    maria = await _coordinator(bot, people)
+async def test_my_submissions_lists_statuses_newest_first_and_opens_one(
+    bot, people, coordinator, clock
+) -> None:
+    maria = coordinator
     await steps.announce(maria, "Вебинар", "15.12.2026 10:00")
     await maria.send("📚 Материалы")
     await maria.send("Черновик материалов")

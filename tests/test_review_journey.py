@@ -10,23 +10,20 @@ from sqlalchemy import select
 from services.domain import Role, SubmissionStatus
 from storage.models import AuditEntry, Submission
 from tests import seed, steps
-from tests.harness import STAFF_CHAT_ID
+from tests.harness import STAFF_CHAT_ID, Person
 
 CHANNEL_ID = -1003000000003
 
 
-async def _setup(bot, people):
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
+async def _mentor_by_link(bot, people) -> Person:
+    """A mentor of the coordinator's school who joined through an invitation link."""
     mentor = people("Наставник")
     code = await seed.invitation(bot.app, "МАОУ Гимназия № 5", Role.MENTOR)
     await mentor.send(f"/start {code}")
     await mentor.press("Согласен")
     await mentor.send("Сидоров Иван Иванович")
     await mentor.send("Методист")
-    await maria.send("/start")
-    return maria, mentor
+    return mentor
 
 
 CARD_TITLE = re.compile(r"^(Анонс мероприятия|Заявка|Методические материалы) № \d+")
@@ -45,11 +42,12 @@ async def _submission(bot, number: int = 1) -> Submission:
         return await uow.session.get(Submission, number)
 
 
-async def test_card_claim_approve_notifies_and_publishes(bot, people) -> None:
+async def test_card_claim_approve_notifies_and_publishes(bot, people, coordinator) -> None:
     bot.settings.public_channel_id = CHANNEL_ID
     await bot.restart()
     bot.fake.world.add_group(CHANNEL_ID, "Канал института", type="channel")
-    maria, mentor = await _setup(bot, people)
+    maria = coordinator
+    mentor = await _mentor_by_link(bot, people)
     olga = people("Ольга", staff=True)
     await steps.announce(maria)
 
@@ -81,8 +79,11 @@ async def test_card_claim_approve_notifies_and_publishes(bot, people) -> None:
     assert "одобрено" in listing
 
 
-async def test_changes_with_reply_comment_then_version_2_shows_the_difference(bot, people) -> None:
-    maria, _mentor = await _setup(bot, people)
+async def test_changes_with_reply_comment_then_version_2_shows_the_difference(
+    bot, people, coordinator
+) -> None:
+    maria = coordinator
+    await _mentor_by_link(bot, people)
     olga = people("Ольга", staff=True)
     await steps.announce(maria)
     card = _card(bot)
@@ -120,8 +121,9 @@ async def test_changes_with_reply_comment_then_version_2_shows_the_difference(bo
     assert submission.status is SubmissionStatus.APPROVED and submission.version == 2
 
 
-async def test_reject_with_a_preset_reason(bot, people) -> None:
-    maria, _mentor = await _setup(bot, people)
+async def test_reject_with_a_preset_reason(bot, people, coordinator) -> None:
+    maria = coordinator
+    await _mentor_by_link(bot, people)
     olga = people("Ольга", staff=True)
     await steps.announce(maria)
     await olga.press("Отклонить", message=_card(bot))
@@ -133,8 +135,11 @@ async def test_reject_with_a_preset_reason(bot, people) -> None:
     assert "Исправить" not in str(maria.last.buttons())
 
 
-async def test_two_staff_press_different_decisions_at_once_one_wins(bot, people) -> None:
-    maria, _mentor = await _setup(bot, people)
+async def test_two_staff_press_different_decisions_at_once_one_wins(
+    bot, people, coordinator
+) -> None:
+    maria = coordinator
+    await _mentor_by_link(bot, people)
     olga = people("Ольга", staff=True)
     ivan = people("Иван", staff=True)
     await steps.announce(maria)
@@ -161,8 +166,9 @@ async def test_two_staff_press_different_decisions_at_once_one_wins(bot, people)
     assert len([a for a in actions if a in ("review.approve", "review.reject")]) == 1
 
 
-async def test_forged_callback_from_non_staff_changes_nothing(bot, people) -> None:
-    maria, mentor = await _setup(bot, people)
+async def test_forged_callback_from_non_staff_changes_nothing(bot, people, coordinator) -> None:
+    maria = coordinator
+    mentor = await _mentor_by_link(bot, people)
     await steps.announce(maria)
     card = _card(bot)
     for actor in (maria, mentor):
@@ -177,9 +183,10 @@ async def test_forged_callback_from_non_staff_changes_nothing(bot, people) -> No
     assert not any(action.startswith("review.") for action in actions)
 
 
-async def test_cards_go_to_topics_in_a_forum_group(bot, people) -> None:
+async def test_cards_go_to_topics_in_a_forum_group(bot, people, coordinator) -> None:
     bot.fake.world.chats[STAFF_CHAT_ID].is_forum = True
-    maria, _mentor = await _setup(bot, people)
+    maria = coordinator
+    await _mentor_by_link(bot, people)
     await steps.announce(maria, "Первый")
     await steps.announce(maria, "Второй")
     await maria.send("📚 Материалы")
@@ -196,8 +203,9 @@ async def test_cards_go_to_topics_in_a_forum_group(bot, people) -> None:
     assert threads["Методические материалы № 3"] not in (None, threads["Анонс мероприятия № 1"])
 
 
-async def test_pending_and_history(bot, people, clock) -> None:
-    maria, _mentor = await _setup(bot, people)
+async def test_pending_and_history(bot, people, coordinator, clock) -> None:
+    maria = coordinator
+    await _mentor_by_link(bot, people)
     olga = people("Ольга", staff=True)
     staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
     await steps.announce(maria, "Старый")

@@ -1,8 +1,8 @@
 """A wrong setting in `.env`: one line naming it on stderr and exit code 2, never a traceback.
 
-`main()` runs in this process with `.env` in a temporary working directory. `bot.cli` is
-replaced by a recorder, so a configuration that got through could not start the bot or reach
-the network: the test would fail instead.
+`main()` runs in this process with `.env` in a temporary working directory (`workdir`).
+`bot.cli` is replaced by a recorder, so a configuration that got through could not start the
+bot or reach the network: the test would fail instead.
 """
 
 from __future__ import annotations
@@ -25,15 +25,6 @@ TOKEN = "123456789:AAHvalidLookingTokenForTests_only-x"
 PASSWORD = "Sup3r-s3cret"
 WHERE = "(set it in .env, see .env.example)"
 DATABASE_FORMS = "sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host/db"
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory and no setting from the real environment."""
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture

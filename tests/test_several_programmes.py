@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from services.programmes.definitions import (
-    ProgrammeError,
-    Programmes,
-    Window,
-    Windows,
-    load_preset,
-    load_presets,
-)
+from services.programmes.errors import ProgrammeError
+from services.programmes.loader import load_preset, load_presets
+from services.programmes.schema import Programmes, Window, Windows
 from services.reminders import planner
 from services.reminders.planner import Moment
 from storage.models import Platform, PlatformSchool, Reminder
 from tests import seed
-from tests.harness import STAFF_CHAT_ID
+from tests.harness import STAFF_CHAT_ID, moment
 
 KRASNODAR = load_preset("krasnodar-digital")
 SPRING = KRASNODAR.model_copy(
@@ -34,11 +26,6 @@ SPRING = KRASNODAR.model_copy(
         ),
     }
 )
-MOSCOW = ZoneInfo("Europe/Moscow")
-
-
-def _at(year: int, month: int, day: int) -> Moment:
-    return Moment(datetime(year, month, day, 9, tzinfo=MOSCOW).astimezone(UTC), MOSCOW, 10)
 
 
 async def _report_openings(bot, at: Moment) -> set[int]:
@@ -66,8 +53,8 @@ async def test_each_school_is_reminded_by_the_windows_of_its_own_programme(bot, 
         )
         await uow.commit()
 
-    assert await _report_openings(bot, _at(2027, 3, 1)) == {gymnasium.id}
-    assert await _report_openings(bot, _at(2027, 6, 20)) == {gymnasium.id, lyceum.id}
+    assert await _report_openings(bot, moment(2027, 3, 1)) == {gymnasium.id}
+    assert await _report_openings(bot, moment(2027, 6, 20)) == {gymnasium.id, lyceum.id}
 
 
 def test_programme_setting_takes_a_comma_separated_list() -> None:

@@ -20,14 +20,6 @@ def no_errors(caplog: pytest.LogCaptureFixture):
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
-async def _coordinator(bot, people) -> Person:
-    await seed.schools(bot.app)
-    maria = people("Мария")
-    await seed.coordinator(bot.app, maria)
-    await maria.send("/start")
-    return maria
-
-
 async def _forge(person: Person, data: str) -> str:
     """A press with made-up data on the person's newest message of the bot."""
     before = len(person.messages())
@@ -38,8 +30,8 @@ async def _forge(person: Person, data: str) -> str:
     return (query.answer_text or "") + person.texts_since(before)
 
 
-async def test_an_old_variant_button_after_another_draft_changes_nothing(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_an_old_variant_button_after_another_draft_changes_nothing(bot, coordinator) -> None:
+    maria = coordinator
     await maria.send("📝 Заявка")
     variants = maria.last
     await maria.send("📣 Анонс мероприятия")
@@ -52,8 +44,8 @@ async def test_an_old_variant_button_after_another_draft_changes_nothing(bot, pe
     assert "Продолжить" in str(maria.last.buttons()), "the pending question still stands"
 
 
-async def test_an_old_restart_button_of_another_dialog_changes_nothing(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_an_old_restart_button_of_another_dialog_changes_nothing(bot, coordinator) -> None:
+    maria = coordinator
     await maria.send("📣 Анонс мероприятия")
     await maria.send("Семинар")
     await maria.send("📣 Анонс мероприятия")
@@ -67,8 +59,8 @@ async def test_an_old_restart_button_of_another_dialog_changes_nothing(bot, peop
 
 
 @pytest.mark.parametrize("data", ["cal:day:2026:2:31", "cal:day:0:13:15", "cal:month:2026:99:0"])
-async def test_a_forged_calendar_day_is_refused(bot, people, data: str) -> None:
-    maria = await _coordinator(bot, people)
+async def test_a_forged_calendar_day_is_refused(bot, coordinator, data: str) -> None:
+    maria = coordinator
     await maria.send("📣 Анонс мероприятия")
     await maria.send("Семинар")
     await maria.press("семинар")
@@ -77,8 +69,8 @@ async def test_a_forged_calendar_day_is_refused(bot, people, data: str) -> None:
     assert "Такой даты нет" in said or "не действует" in said or "завершён" in said
 
 
-async def test_a_new_language_brings_its_menu_while_a_question_waits(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_a_new_language_brings_its_menu_while_a_question_waits(bot, coordinator) -> None:
+    maria = coordinator
     await maria.send("/language")
     picker = maria.last
     await maria.send("📣 Анонс мероприятия")
@@ -89,8 +81,10 @@ async def test_a_new_language_brings_its_menu_while_a_question_waits(bot, people
     assert "Step 1 of 4" in reply, "the materials form opened (the announcement has 7 steps)"
 
 
-async def test_a_forged_outcome_of_another_schools_event_is_refused_at_once(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_a_forged_outcome_of_another_schools_event_is_refused_at_once(
+    bot, people, coordinator
+) -> None:
+    maria = coordinator
     await seed.schools(bot.app, [("МБОУ СОШ № 7", "Северный район")])
     olga = people("Ольга")
     await seed.coordinator(bot.app, olga, "МБОУ СОШ № 7")
@@ -101,15 +95,15 @@ async def test_a_forged_outcome_of_another_schools_event_is_refused_at_once(bot,
     assert "Сколько человек" not in olga.last.text
 
 
-async def test_a_document_outside_a_form_from_a_coordinator(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_a_document_outside_a_form_from_a_coordinator(bot, coordinator) -> None:
+    maria = coordinator
     file = bot.fake.world.add_file("отчёт.pdf", b"%PDF-1.4", "application/pdf")
     reply = await maria.send_file(file)
     assert "Файлы я принимаю только внутри анкеты" in reply
 
 
-async def test_an_edited_message_gets_an_answer(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_an_edited_message_gets_an_answer(bot, coordinator) -> None:
+    maria = coordinator
     update = bot.fake.message_update(maria.user, "Семинар")
     update["edited_message"] = update.pop("message")
     update["edited_message"]["edit_date"] = update["edited_message"]["date"]
@@ -118,8 +112,8 @@ async def test_an_edited_message_gets_an_answer(bot, people) -> None:
     assert "новым сообщением" in maria.texts_since(before)
 
 
-async def test_a_registered_coordinator_with_a_broken_link_keeps_the_menu(bot, people) -> None:
-    maria = await _coordinator(bot, people)
+async def test_a_registered_coordinator_with_a_broken_link_keeps_the_menu(bot, coordinator) -> None:
+    maria = coordinator
     reply = await maria.send("/start <b>")
     assert "не действует" in reply
     assert "Запросить доступ" not in str(maria.last.buttons())

@@ -12,13 +12,12 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.context import Admin, Ctx
+from handlers.context import Admin, Ctx, Staff
 from handlers.people import district_invites
 from handlers.ui.render import render
 from services.domain import Role
-from services.people import invitations, schools_import
+from services.people import invitations, schools, schools_import
 from services.people.invitations import deep_link
-from services.people.schools import lookup
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +62,6 @@ async def not_for_you(message: Message) -> None:
 
 
 async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ctx) -> None:
-    roles = await ctx.roles()
-    if not roles.staff:
-        await message.answer(_("Приглашения создают только сотрудники института."))
-        return
     words = (command.args or "").split(maxsplit=1)
     role = _role(words[0]) if words else None
     target = words[1].strip() if len(words) > 1 else ""
@@ -79,19 +74,19 @@ async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ct
         await message.answer(render("invite_usage.html.j2"))
         return
     if target.casefold() in ("all", "все"):
-        schools = list(await ctx.uow.schools.all())
-        if not schools:
+        invited = list(await schools.every_school(ctx.uow))
+        if not invited:
             await message.answer(_("Список школ пуст: сначала загрузите его."))
             return
     else:
-        found = await lookup(ctx.uow, target)
+        found = await schools.lookup(ctx.uow, target)
         if found.school is None:
             await message.answer(render("school_lookup_failed.html.j2", found=found, needle=target))
             return
-        schools = [found.school]
+        invited = [found.school]
     issued = await invitations.issue(
         ctx.uow,
-        schools,
+        invited,
         role,
         message.from_user.id if message.from_user else None,
         ctx.clock.now(),
@@ -117,6 +112,10 @@ async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ct
     )
 
 
+async def invite_refused(message: Message) -> None:
+    await message.answer(_("Приглашения создают только сотрудники института."))
+
+
 def _role(word: str) -> Role | None:
     aliases = {
         "coordinator": Role.COORDINATOR,
@@ -134,5 +133,6 @@ def setup() -> Router:
     router.message.register(
         not_for_you, private, F.document.file_name.func(_school_file), no_dialog
     )
-    router.message.register(cmd_invite, Command("invite"), StateFilter("*"))
+    router.message.register(cmd_invite, Command("invite"), StateFilter("*"), Staff())
+    router.message.register(invite_refused, Command("invite"), StateFilter("*"))
     return router

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot
 
 from handlers.outgoing import Delivered, NothingToSendError, RuleSender, Settle
-from handlers.people.access import decision_keyboard
+from handlers.people.access_cards import decision_keyboard
 from handlers.ui.menu import menu_keyboard
 from handlers.ui.render import render
 from services.messages import Rule

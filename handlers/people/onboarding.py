@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
@@ -11,18 +13,20 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 
 from handlers.context import Ctx
-from handlers.ui.dialogs import nav_keyboard, nav_row, question, take_text
+from handlers.ui.dialogs import ask_again, nav_row, question
 from handlers.ui.menu import request_access_keyboard, show_menu
 from handlers.ui.render import render
+from handlers.ui.text_steps import TextStep, TextSteps
 from services import validation
 from services.domain import Role
 from services.people import onboarding, tutors
 from services.people.invitations import InvitationState, check
 from services.people.onboarding import Newcomer
-from services.people.roles import Roles, roles_of
-from services.programmes.definitions import Programmes
+from services.people.roles import Roles
+from services.programmes.schema import Programmes
 from storage.models import Invitation
 from storage.uow import UnitOfWork
 
@@ -33,11 +37,25 @@ class Onboarding(StatesGroup):
     position = State()
 
 
+class Flow(StrEnum):
+    """Which dialog a consent is given in."""
+
+    INVITE = "invite"
+    ACCESS = "access"
+
+
 class CDConsent(CallbackData, prefix="consent"):
-    flow: str  # "invite" | "access"
+    """«Согласен(на)» in onboarding or in an access request.
+
+    `flow` holds a `Flow`; parsed as text only because the randomised journeys forge presses
+    with the validating constructor (`CDConsent(flow="other")`): another value matches no
+    handler and gets the fallback's short answer.
+    """
+
+    flow: str
 
 
-def consent_keyboard(flow: str) -> InlineKeyboardMarkup:
+def consent_keyboard(flow: Flow) -> InlineKeyboardMarkup:
     agree = InlineKeyboardButton(
         text=_("✅ Согласен(на)"), callback_data=CDConsent(flow=flow).pack()
     )
@@ -117,7 +135,7 @@ async def _ask_consent(message: Message, state: FSMContext, ctx: Ctx) -> None:
             district=data.get("district", False),
             title=data.get("title", ""),
         ),
-        reply_markup=consent_keyboard("invite"),
+        reply_markup=consent_keyboard(Flow.INVITE),
     )
 
 
@@ -128,57 +146,49 @@ async def on_consent(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await query.message.edit_reply_markup(reply_markup=None)
     await state.update_data(consent_at=ctx.clock.now().isoformat())
     await state.set_state(Onboarding.full_name)
-    await _ask_full_name(query.message, state, ctx)
+    await ask_again(query.message, state, ctx)
 
 
-@question(Onboarding.full_name, back=Onboarding.consent)
-async def _ask_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    await message.answer(
-        _("Шаг 1 из 2. Напишите ваши фамилию, имя и отчество."), reply_markup=nav_keyboard()
-    )
-
-
-async def on_full_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    full_name = await take_text(
-        message, state, ctx, validation.full_name, _("фамилию, имя и отчество")
-    )
-    if full_name is None:
-        return
-    await state.update_data(full_name=full_name)
-    await state.set_state(Onboarding.position)
-    await _ask_position(message, state, ctx)
-
-
-@question(Onboarding.position, back=Onboarding.full_name)
-async def _ask_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    await message.answer(
-        _("Шаг 2 из 2. Ваша должность (например: заместитель директора по УВР)."),
-        reply_markup=nav_keyboard(),
-    )
-
-
-async def on_position(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    roles = await ctx.roles()
-    position = await take_text(message, state, ctx, validation.position, _("должность"))
-    if position is None:
-        return
-    data = await state.get_data()
+async def _register(message: Message, state: FSMContext, ctx: Ctx, answers: dict[str, Any]) -> None:
+    """The last answer is in: the newcomer joins by the invitation."""
     newcomer = Newcomer(
         telegram_id=message.chat.id,
-        full_name=data["full_name"],
-        position=position,
-        consent_at=datetime.fromisoformat(data["consent_at"]),
+        full_name=answers["full_name"],
+        position=answers["position"],
+        consent_at=datetime.fromisoformat(answers["consent_at"]),
     )
     await _finish(
         message,
         state,
         ctx.uow,
-        data["code"],
+        answers["code"],
         ctx.clock.now(),
         newcomer,
-        roles,
-        data.get("title", ""),
+        await ctx.roles(),
+        answers.get("title", ""),
     )
+
+
+STEPS = TextSteps(
+    TextStep(
+        Onboarding.full_name,
+        question=__("Шаг 1 из 2. Напишите ваши фамилию, имя и отчество."),
+        check=validation.full_name,
+        what=__("фамилию, имя и отчество"),
+        key="full_name",
+        then=Onboarding.position,
+        back=Onboarding.consent,
+    ),
+    TextStep(
+        Onboarding.position,
+        question=__("Шаг 2 из 2. Ваша должность (например: заместитель директора по УВР)."),
+        check=validation.position,
+        what=__("должность"),
+        key="position",
+        then=_register,
+        back=Onboarding.full_name,
+    ),
+)
 
 
 async def _mentor_title(uow: UnitOfWork, programmes: Programmes, invitation: Invitation) -> str:
@@ -206,14 +216,8 @@ async def _finish(
             reply_markup=request_access_keyboard(),
         )
         return
-    person = await uow.people.by_telegram_id(message.chat.id)
-    districts = await uow.people.districts_of(person.id) if person else ()
-    new_roles = roles_of(
-        person,
-        staff=roles.staff,
-        admin=roles.admin,
-        districts=districts,
-        district_schools=await uow.people.schools_of_districts(districts) if districts else (),
+    new_roles = await onboarding.roles_after_joining(
+        uow, message.chat.id, staff=roles.staff, admin=roles.admin
     )
     intro = render(
         "joined.html.j2",
@@ -241,8 +245,7 @@ def setup() -> Router:
     router.message.register(start_with_code, CommandStart(deep_link=True), StateFilter("*"))
     router.message.register(start_plain, CommandStart(), StateFilter("*"))
     router.callback_query.register(
-        on_consent, CDConsent.filter(F.flow == "invite"), Onboarding.consent
+        on_consent, CDConsent.filter(F.flow == Flow.INVITE), Onboarding.consent
     )
-    router.message.register(on_full_name, Onboarding.full_name, F.text)
-    router.message.register(on_position, Onboarding.position, F.text)
+    STEPS.register(router)
     return router

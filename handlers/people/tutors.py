@@ -8,6 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
 from handlers.context import Ctx
 from handlers.ui.dialogs import ask_again
@@ -20,8 +21,13 @@ from services.people.roles import Roles
 SCHOOL_BUTTON_MAX = 60
 
 
+CANCEL = 0
+"""`CDTutor.school` of «Отмена»."""
+
+
 class CDTutor(CallbackData, prefix="tut"):
-    school: int  # 0 cancels
+    school: int = Field(ge=0)
+    """The school's id, or `CANCEL`."""
 
 
 def _is_invite_button(text: str) -> bool:
@@ -54,28 +60,30 @@ async def on_button(message: Message, state: FSMContext, bot: Bot, ctx: Ctx) -> 
         ]
         for school in roles.appoints_mentors
     ]
-    rows.append([InlineKeyboardButton(text=_("✖️ Отмена"), callback_data=CDTutor(school=0).pack())])
+    rows.append(
+        [InlineKeyboardButton(text=_("✖️ Отмена"), callback_data=CDTutor(school=CANCEL).pack())]
+    )
     await message.answer(
         _("Для какой школы приглашение?"),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
     )
 
 
+async def on_cancel(query: CallbackQuery) -> None:
+    await query.answer(_("Отменено."))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
 async def on_school(query: CallbackQuery, callback_data: CDTutor, bot: Bot, ctx: Ctx) -> None:
-    message = query.message
     roles: Roles = await ctx.roles()
-    if callback_data.school == 0:
-        await query.answer(_("Отменено."))
-    elif callback_data.school not in {school.id for school in roles.appoints_mentors}:
+    if callback_data.school not in {school.id for school in roles.appoints_mentors}:
         await query.answer(_("Приглашать тьюторов этой школы вы не можете."), show_alert=True)
         return
-    else:
-        await query.answer()
-    if not isinstance(message, Message):
-        return
-    await message.edit_reply_markup(reply_markup=None)
-    if callback_data.school:
-        await _issue(message, bot, ctx, callback_data.school)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _issue(query.message, bot, ctx, callback_data.school)
 
 
 async def _issue(message: Message, bot: Bot, ctx: Ctx, school_id: int) -> None:
@@ -108,5 +116,6 @@ def setup() -> Router:
     router = Router(name="tutors")
     private = F.chat.type == "private"
     router.message.register(on_button, private, F.text.func(_is_invite_button), StateFilter("*"))
-    router.callback_query.register(on_school, CDTutor.filter())
+    router.callback_query.register(on_cancel, CDTutor.filter(F.school == CANCEL))
+    router.callback_query.register(on_school, CDTutor.filter(F.school != CANCEL))
     return router

@@ -7,9 +7,10 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Staff
 from handlers.submissions import texts
 from handlers.ui.render import render
+from handlers.ui.staff import refuse_commands
 from services import calendar
 from services.domain import SubmissionStatus
 from services.programmes import indicators
@@ -27,9 +28,6 @@ def _report_state(state: SubmissionStatus | None) -> str:
 
 
 async def cmd_indicators(message: Message, ctx: Ctx) -> None:
-    if not (await ctx.roles()).staff:
-        await message.answer(_("Эта команда — для сотрудников института."))
-        return
     monitored = [(p, p.monitoring) for p in ctx.programmes if p.monitoring is not None]
     if not monitored:
         await message.answer(_("Показателей мониторинга нет в положениях этого бота."))
@@ -53,5 +51,6 @@ async def cmd_indicators(message: Message, ctx: Ctx) -> None:
 
 def setup() -> Router:
     router = Router(name="indicators")
-    router.message.register(cmd_indicators, Command("indicators"), StateFilter("*"))
+    router.message.register(cmd_indicators, Command("indicators"), StateFilter("*"), Staff())
+    refuse_commands(router, "indicators")
     return router

@@ -9,12 +9,12 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.context import Ctx
-from handlers.review.staff_commands import staff_only
+from handlers.context import Ctx, Staff
 from handlers.ui.render import render
+from handlers.ui.staff import refuse_commands
 from services import calendar
 from services.people.schools import lookup
-from services.programmes import networks
+from services.programmes import networks, platforms
 from services.submissions.fields import FieldError
 from services.submissions.network_schools import parse_year
 from storage.models import Platform
@@ -24,14 +24,12 @@ _TRAILING_YEAR = re.compile(r"^(.*\S)\s+(\d{4})\s*(?:г\.?)?$", re.S)
 
 
 async def cmd_network(message: Message, command: CommandObject, ctx: Ctx) -> None:
-    if not await staff_only(message, ctx):
-        return
     parsed = _COMMAND.match((command.args or "").strip())
     if parsed is None:
         await message.answer(render("network_usage.html.j2"))
         return
     uow = ctx.uow
-    platform = await uow.platforms.get(int(parsed[1]))
+    platform = await platforms.get(uow, int(parsed[1]))
     if platform is None:
         await message.answer(_("Площадки № {number} нет.").format(number=parsed[1]))
         return
@@ -66,16 +64,7 @@ async def cmd_network(message: Message, command: CommandObject, ctx: Ctx) -> Non
 async def _show(
     message: Message, platform: Platform, ctx: Ctx, outcome: networks.Outcome | None = None
 ) -> None:
-    schools = {
-        s.id: s
-        for s in await ctx.uow.platforms.schools([member.school_id for member in platform.members])
-    }
-    members = [
-        (schools[m.school_id], m.joined_year, m.school_id == platform.lead_school_id)
-        for m in platform.members
-        if m.school_id in schools
-    ]
-    members.sort(key=lambda item: (not item[2], item[0].name))
+    members = await networks.members(ctx.uow, platform)
     await message.answer(
         render(
             "network.html.j2",
@@ -89,5 +78,6 @@ async def _show(
 
 def setup() -> Router:
     router = Router(name="networks")
-    router.message.register(cmd_network, Command("network"), StateFilter("*"))
+    router.message.register(cmd_network, Command("network"), StateFilter("*"), Staff())
+    refuse_commands(router, "network")
     return router

@@ -9,33 +9,53 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
-from aiogram import Router, html
+from aiogram import F, Router, html
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from pydantic import Field
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Staff
 from handlers.ui.render import render
+from handlers.ui.staff import refuse_commands, staff_or_refuse
 from services import calendar
 from services.programmes import windows
 from services.programmes.windows import StaffWindow, WindowState
 
 BUTTON_MAX = 60
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
-_ACTIONS = {"open": "open", "открыть": "open", "close": "close", "закрыть": "close"}
+
+
+class WindowAct(StrEnum):
+    OPEN = "open"
+    CLOSE = "close"
+    CANCEL = "cancel"
+
+
+_ACTIONS = {
+    "open": WindowAct.OPEN,
+    "открыть": WindowAct.OPEN,
+    "close": WindowAct.CLOSE,
+    "закрыть": WindowAct.CLOSE,
+}
 
 
 class CDWindow(CallbackData, prefix="win"):
-    action: str  # "open" | "close" | "cancel"
-    n: int  # the window's place in services.windows.staff_windows
-    until: str = ""  # the last day for "open", as YYYYMMDD
+    action: WindowAct
+    n: int
+    """The window's place in `services.programmes.windows.staff_windows`; checked when pressed
+    (not bounded here: the randomised journeys forge `n=-1` with the validating constructor)."""
+    until: str = Field(default="", pattern=r"^(\d{8})?$")
+    """The last day for "open", as YYYYMMDD."""
 
 
 @dataclass(frozen=True)
 class Request:
-    action: str
+    action: WindowAct
     last_day: date | None
     programme: str | None
 
@@ -68,7 +88,7 @@ def _parse(words: list[str], known: set[str]) -> Request:
                     "Не понял «{word}». После open можно указать последний день (31.01.2027) и программу: {known}."
                 ).format(word=html.quote(word), known=", ".join(sorted(known)))
             )
-    if action == "close" and last_day is not None:
+    if action is WindowAct.CLOSE and last_day is not None:
         raise RequestError(_("Закрывается приём без даты: /window close."))
     return Request(action, last_day, programme)
 
@@ -78,9 +98,6 @@ def _today(ctx: Ctx) -> date:
 
 
 async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None:
-    if not (await ctx.roles()).staff:
-        await message.answer(_("Эта команда — для сотрудников института."))
-        return
     targets = windows.staff_windows(ctx.programmes)
     if not targets:
         await message.answer(
@@ -106,7 +123,7 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
         for n, t in enumerate(targets)
         if request.programme is None or t.programme.id == request.programme
     ]
-    if request.action == "close":
+    if request.action is WindowAct.CLOSE:
         found = await windows.statuses(ctx.uow, [t for _, t in chosen], today)
         chosen = [
             pair for pair, item in zip(chosen, found, strict=True) if item.state is WindowState.OPEN
@@ -120,7 +137,9 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
         await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
         return
     await message.answer(
-        _("Какой приём открыть?") if request.action == "open" else _("Какой приём закрыть?"),
+        _("Какой приём открыть?")
+        if request.action is WindowAct.OPEN
+        else _("Какой приём закрыть?"),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 [
@@ -134,7 +153,8 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
             + [
                 [
                     InlineKeyboardButton(
-                        text=_("✖️ Отмена"), callback_data=CDWindow(action="cancel", n=0).pack()
+                        text=_("✖️ Отмена"),
+                        callback_data=CDWindow(action=WindowAct.CANCEL, n=0).pack(),
                     )
                 ]
             ]
@@ -150,13 +170,13 @@ def _label(target: StaffWindow) -> str:
 async def _apply(
     ctx: Ctx,
     target: StaffWindow,
-    action: str,
+    action: WindowAct,
     last_day: date | None,
     message: Message | CallbackQuery,
 ) -> str:
     actor = message.from_user.id if message.from_user else 0
     today, now = _today(ctx), ctx.clock.now()
-    if action == "open":
+    if action is WindowAct.OPEN:
         change = await windows.open_window(ctx.uow, target, today, last_day, actor, now)
     else:
         change = await windows.close_window(ctx.uow, target, today, actor, now)
@@ -167,14 +187,20 @@ def _packed_day(until: str) -> date | None:
     return datetime.strptime(until, "%Y%m%d").date() if until else None
 
 
-async def on_window_button(query: CallbackQuery, callback_data: CDWindow, ctx: Ctx) -> None:
-    if not (await ctx.roles()).staff:
-        await query.answer(_("Это могут только сотрудники института."), show_alert=True)
+BUTTON_REFUSAL = __("Это могут только сотрудники института.")
+
+
+async def on_cancel(query: CallbackQuery, ctx: Ctx) -> None:
+    if not await staff_or_refuse(query, ctx, str(BUTTON_REFUSAL)):
         return
-    if callback_data.action == "cancel":
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.edit_text(_("Отменено: приём не изменился."), reply_markup=None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Отменено: приём не изменился."), reply_markup=None)
+
+
+async def on_change(query: CallbackQuery, callback_data: CDWindow, ctx: Ctx) -> None:
+    """Open or close the window the button names (`callback_data.action`)."""
+    if not await staff_or_refuse(query, ctx, str(BUTTON_REFUSAL)):
         return
     targets = windows.staff_windows(ctx.programmes)
     target = targets[callback_data.n] if 0 <= callback_data.n < len(targets) else None
@@ -182,7 +208,7 @@ async def on_window_button(query: CallbackQuery, callback_data: CDWindow, ctx: C
         last_day = _packed_day(callback_data.until)
     except ValueError:  # a garbled button
         target, last_day = None, None
-    if target is None or callback_data.action not in ("open", "close"):
+    if target is None:
         await query.answer(_("Список окон изменился: наберите /window ещё раз."), show_alert=True)
         return
     text = await _apply(ctx, target, callback_data.action, last_day, query)
@@ -191,8 +217,17 @@ async def on_window_button(query: CallbackQuery, callback_data: CDWindow, ctx: C
         await query.message.edit_text(text, reply_markup=None)
 
 
+async def not_staff(query: CallbackQuery) -> None:
+    await query.answer(str(BUTTON_REFUSAL), show_alert=True)
+
+
 def setup() -> Router:
     router = Router(name="windows")
-    router.message.register(cmd_window, Command("window"), StateFilter("*"))
-    router.callback_query.register(on_window_button, CDWindow.filter())
+    router.message.register(cmd_window, Command("window"), StateFilter("*"), Staff())
+    refuse_commands(router, "window")
+    buttons = router.callback_query
+    changes = F.action.in_({WindowAct.OPEN, WindowAct.CLOSE})
+    buttons.register(on_cancel, CDWindow.filter(F.action == WindowAct.CANCEL), Staff())
+    buttons.register(on_change, CDWindow.filter(changes), Staff())
+    buttons.register(not_staff, CDWindow.filter())
     return router

@@ -11,9 +11,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.reminders.texts import CDAnnouncePlanned, CDHeld
+from handlers.reminders.texts import CDAnnouncePlanned, CDHeld, CDOutcomeSkip
 from handlers.submissions.field_errors import explain
-from handlers.submissions.start import resume_at_first_gap
+from handlers.submissions.resume import resume_at_first_gap
 from handlers.ui.dialogs import expiring, nav_keyboard, question
 from services.submissions import drafts, outcomes
 from services.submissions.fields import FieldError, FieldSpec, FieldType
@@ -49,7 +49,8 @@ async def on_announce(
     await resume_at_first_gap(query.message, state, ctx)
 
 
-async def on_held(query: CallbackQuery, callback_data: CDHeld, state: FSMContext, ctx: Ctx) -> None:
+async def _event_of(query: CallbackQuery, callback_data: CDHeld, ctx: Ctx) -> Message | None:
+    """The reminder's message, if the presser reports on the event; else the press is refused."""
     person = await ctx.person()
     message = query.message
     if (
@@ -58,16 +59,25 @@ async def on_held(query: CallbackQuery, callback_data: CDHeld, state: FSMContext
         or not await outcomes.reports_outcome(ctx.uow, callback_data.sid, person)
     ):
         await query.answer(_("Отвечать может только координатор школы."), show_alert=True)
+        return None
+    return message
+
+
+async def on_not_held(query: CallbackQuery, callback_data: CDHeld, ctx: Ctx) -> None:
+    if (message := await _event_of(query, callback_data, ctx)) is None:
         return
-    if not callback_data.held:
-        saved = await outcomes.record_outcome(
-            ctx.uow, callback_data.sid, person, False, None, None, ctx.clock.now()
-        )
-        await query.answer(
-            _("Отмечено: мероприятие не состоялось.") if saved else _("Это не ваше мероприятие.")
-        )
-        if saved:
-            await message.edit_reply_markup(reply_markup=None)
+    saved = await outcomes.record_outcome(
+        ctx.uow, callback_data.sid, await ctx.member(), False, None, None, ctx.clock.now()
+    )
+    await query.answer(
+        _("Отмечено: мероприятие не состоялось.") if saved else _("Это не ваше мероприятие.")
+    )
+    if saved:
+        await message.edit_reply_markup(reply_markup=None)
+
+
+async def on_held(query: CallbackQuery, callback_data: CDHeld, state: FSMContext, ctx: Ctx) -> None:
+    if (message := await _event_of(query, callback_data, ctx)) is None:
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -107,7 +117,7 @@ async def on_participants(message: Message, state: FSMContext, ctx: Ctx) -> None
 
 @question(EventOutcome.link)
 async def ask_link(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    skip = InlineKeyboardButton(text=_("Пропустить"), callback_data="outcome_skip")
+    skip = InlineKeyboardButton(text=_("Пропустить"), callback_data=CDOutcomeSkip().pack())
     await message.answer(
         _(
             "Записал. Ссылка на материалы мероприятия (фото, презентации), если есть. "
@@ -143,8 +153,9 @@ async def on_skip(query: CallbackQuery, state: FSMContext) -> None:
 def setup() -> Router:
     router = Router(name="reminder-actions")
     router.callback_query.register(on_announce, CDAnnouncePlanned.filter())
-    router.callback_query.register(on_held, CDHeld.filter())
-    router.callback_query.register(on_skip, F.data == "outcome_skip", EventOutcome.link)
+    router.callback_query.register(on_held, CDHeld.filter(F.held))
+    router.callback_query.register(on_not_held, CDHeld.filter(~F.held))
+    router.callback_query.register(on_skip, CDOutcomeSkip.filter(), EventOutcome.link)
     router.message.register(
         on_participants, EventOutcome.participants, F.text, F.chat.type == "private"
     )

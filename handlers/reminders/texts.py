@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
 from handlers.submissions import passport_texts, texts
 from handlers.ui.render import render
@@ -21,12 +22,16 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 class CDAnnouncePlanned(CallbackData, prefix="ap"):
-    event_id: int
+    event_id: int = Field(ge=1)
 
 
 class CDHeld(CallbackData, prefix="held"):
-    sid: int
+    sid: int = Field(ge=1)
     held: bool
+
+
+class CDOutcomeSkip(CallbackData, prefix="outcome_skip"):
+    """«Пропустить» the link to an event's materials; packs to its prefix alone."""
 
 
 def _day(value: str) -> str:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
 from handlers.submissions import passport_texts, texts
 from handlers.submissions.state import summary
 from handlers.ui.render import render
 from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.review import decisions, expertise
 from services.submissions import drafts, versions
 from storage.models import Submission
@@ -31,15 +33,25 @@ TOPIC_OF_KIND = {
 }
 
 
+class ReviewAct(StrEnum):
+    """What a button of the staff card does (`handlers.review.decisions` serves them)."""
+
+    CLAIM = "claim"
+    APPROVE = "approve"
+    CHANGES = "changes"
+    REJECT = "reject"
+    EXPERT = "expert"
+
+
 class CDReview(CallbackData, prefix="rv"):
-    action: str  # "claim" | "approve" | "changes" | "reject" | "expert"
-    sid: int
+    action: ReviewAct
+    sid: int = Field(ge=1)
 
 
 class CDFix(CallbackData, prefix="fix"):
     """ "Исправить" under the notice that a submission was sent back for changes."""
 
-    sid: int
+    sid: int = Field(ge=1)
 
 
 def topic_title(topic: str) -> str:
@@ -58,28 +70,28 @@ def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeybo
     decide = [
         InlineKeyboardButton(
             text=_("✅ Одобрить"),
-            callback_data=CDReview(action="approve", sid=submission.id).pack(),
+            callback_data=CDReview(action=ReviewAct.APPROVE, sid=submission.id).pack(),
         ),
         InlineKeyboardButton(
             text=_("✏️ На доработку"),
-            callback_data=CDReview(action="changes", sid=submission.id).pack(),
+            callback_data=CDReview(action=ReviewAct.CHANGES, sid=submission.id).pack(),
         ),
         InlineKeyboardButton(
             text=_("❌ Отклонить"),
-            callback_data=CDReview(action="reject", sid=submission.id).pack(),
+            callback_data=CDReview(action=ReviewAct.REJECT, sid=submission.id).pack(),
         ),
     ]
     rows = [decide]
     if submission.status is SubmissionStatus.SENT:
         claim = InlineKeyboardButton(
             text=_("🙋 Беру в работу"),
-            callback_data=CDReview(action="claim", sid=submission.id).pack(),
+            callback_data=CDReview(action=ReviewAct.CLAIM, sid=submission.id).pack(),
         )
         rows.insert(0, [claim])
     if expertise.approval_blocked(programmes, submission) is expertise.Blocked.MISSING:
         conclude = InlineKeyboardButton(
             text=_("🧾 Экспертное заключение"),
-            callback_data=CDReview(action="expert", sid=submission.id).pack(),
+            callback_data=CDReview(action=ReviewAct.EXPERT, sid=submission.id).pack(),
         )
         rows.insert(-1, [conclude])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -102,11 +114,13 @@ async def card_text(
     ]
     rows = summary(snap, programmes, zone)
     expert = expertise.definition_for(programmes, submission)
+    author = await decisions.author_of(uow, submission)
     text = ""
     for limit in CARD_VALUE_LIMITS:
         text = render(
             "review_card.html.j2",
             s=submission,
+            author=author,
             kind=passport_texts.kind_of(submission),
             variant=_variant_title(submission, programmes),
             programme=_programme_title(submission, programmes),

@@ -12,18 +12,21 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
-from handlers.context import Ctx
-from handlers.review.cards import CDFix, CDReview
+from handlers.context import Ctx, Staff
+from handlers.review.cards import CDFix, CDReview, ReviewAct
+from handlers.review.expertise import REFUSAL
 from handlers.review.expertise import start as start_conclusion
+from handlers.review.outcomes import after, refuse_decided
 from handlers.submissions import texts
 from handlers.submissions.state import FormDialog
 from handlers.ui.dialogs import ask_again
 from handlers.ui.render import render, render_plain
-from services.review import decisions, expertise
+from handlers.ui.staff import staff_or_refuse
+from services.review import decisions
 from services.review.decisions import Decision, Outcome
 from storage.models import Submission
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +35,19 @@ class ReviewComment(StatesGroup):
     waiting = State()
 
 
+COMMENTED = frozenset({Decision.CHANGES, Decision.REJECT})
+"""Decisions that need a reason: a preset one or a reply to the bot's question."""
+NO_REASON = -1
+"""`CDReason.reason` of «Отмена»."""
+
+
 class CDReason(CallbackData, prefix="rr"):
-    sid: int
+    sid: int = Field(ge=1)
     decision: str
-    reason: int  # index in reasons(...); -1 cancels
+    """One of `COMMENTED`; parsed as text only because the randomised journeys forge presses
+    with the validating constructor (`decision="bogus"`): other values match no handler."""
+    reason: int = Field(ge=NO_REASON)
+    """The index in `reasons(...)`, or `NO_REASON`."""
 
 
 def reasons(lead_days: int) -> list[str]:
@@ -55,59 +67,73 @@ def _lead_days(submission: Submission | None, ctx: Ctx) -> int:
     return programme.announcements.lead_days
 
 
-async def on_card_button(
-    query: CallbackQuery,
-    callback_data: CDReview,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-    ctx: Ctx,
-) -> None:
-    """Authorised here, whatever the data says: a modified client can send any callback."""
-    if not (await ctx.roles()).staff:
-        await query.answer(
-            _("Действовать по заявкам могут только сотрудники института."), show_alert=True
-        )
+async def on_claim(query: CallbackQuery, callback_data: CDReview, ctx: Ctx) -> None:
+    if not await staff_or_refuse(query, ctx, str(REFUSAL)):
         return
-    uow: UnitOfWork = ctx.uow
-    actor, name, now = query.from_user.id, query.from_user.full_name, ctx.clock.now()
-    action = callback_data.action
-    if action == "claim":
-        result = await decisions.claim(uow, callback_data.sid, actor, name, now, ctx.staff_chat_id)
-        await _after(query, result, ctx)
-    elif action == "approve":
-        result = await decisions.decide(
-            uow,
-            callback_data.sid,
-            Decision.APPROVE,
-            actor,
-            name,
-            "",
-            now,
-            ctx.programmes,
-            ctx.destinations,
-        )
-        await _after(query, result, ctx)
-    elif action in ("changes", "reject"):
-        await _ask_comment(query, state, callback_data.sid, Decision(action), ctx)
-    elif action == "expert":
+    result = await decisions.claim(
+        ctx.uow,
+        callback_data.sid,
+        query.from_user.id,
+        query.from_user.full_name,
+        ctx.clock.now(),
+        ctx.staff_chat_id,
+    )
+    await after(query, result, ctx)
+
+
+async def on_approve(query: CallbackQuery, callback_data: CDReview, ctx: Ctx) -> None:
+    if not await staff_or_refuse(query, ctx, str(REFUSAL)):
+        return
+    result = await decisions.decide(
+        ctx.uow,
+        callback_data.sid,
+        Decision.APPROVE,
+        query.from_user.id,
+        query.from_user.full_name,
+        "",
+        ctx.clock.now(),
+        ctx.programmes,
+        ctx.destinations,
+    )
+    await after(query, result, ctx)
+
+
+async def on_changes(
+    query: CallbackQuery, callback_data: CDReview, state: FSMContext, ctx: Ctx
+) -> None:
+    if await staff_or_refuse(query, ctx, str(REFUSAL)):
+        await _ask_comment(query, state, callback_data.sid, Decision.CHANGES, ctx)
+
+
+async def on_reject(
+    query: CallbackQuery, callback_data: CDReview, state: FSMContext, ctx: Ctx
+) -> None:
+    if await staff_or_refuse(query, ctx, str(REFUSAL)):
+        await _ask_comment(query, state, callback_data.sid, Decision.REJECT, ctx)
+
+
+async def on_expert(query: CallbackQuery, callback_data: CDReview, ctx: Ctx) -> None:
+    if await staff_or_refuse(query, ctx, str(REFUSAL)):
         await start_conclusion(query, callback_data.sid, ctx)
-    else:
-        await query.answer()
+
+
+async def not_staff(query: CallbackQuery) -> None:
+    """A card's button pressed by someone who is not staff (a forwarded card, a forgery)."""
+    await query.answer(str(REFUSAL), show_alert=True)
 
 
 async def _ask_comment(
     query: CallbackQuery, state: FSMContext, sid: int, decision: Decision, ctx: Ctx
 ) -> None:
-    submission = await ctx.uow.submissions.get(sid)
+    submission = await decisions.submission(ctx.uow, sid)
     if submission is None or submission.status not in decisions.OPEN:
-        await _refuse_decided(query, submission, ctx)
+        await refuse_decided(query, submission, ctx)
         return
     await query.answer()
     rows = [
         [
             InlineKeyboardButton(
-                text=text, callback_data=CDReason(sid=sid, decision=decision.value, reason=i).pack()
+                text=text, callback_data=CDReason(sid=sid, decision=decision, reason=i).pack()
             )
         ]
         for i, text in enumerate(reasons(_lead_days(submission, ctx)))
@@ -116,7 +142,7 @@ async def _ask_comment(
         [
             InlineKeyboardButton(
                 text=_("✖️ Отмена"),
-                callback_data=CDReason(sid=sid, decision=decision.value, reason=-1).pack(),
+                callback_data=CDReason(sid=sid, decision=decision, reason=NO_REASON).pack(),
             )
         ]
     )
@@ -135,40 +161,41 @@ async def _ask_comment(
     await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
 
 
-async def on_reason(
-    query: CallbackQuery,
-    callback_data: CDReason,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-    ctx: Ctx,
-) -> None:
-    if not (await ctx.roles()).staff:
-        await query.answer(
-            _("Действовать по заявкам могут только сотрудники института."), show_alert=True
-        )
+async def on_no_reason(query: CallbackQuery, state: FSMContext, bot: Bot, ctx: Ctx) -> None:
+    """«Отмена» under the reasons: nothing is decided."""
+    if not await staff_or_refuse(query, ctx, str(REFUSAL)):
         return
     if isinstance(query.message, Message):
         await _drop_prompt(bot, query.message)
-    submission = await ctx.uow.submissions.get(callback_data.sid)
-    presets = reasons(_lead_days(submission, ctx))
-    if callback_data.reason < 0 or callback_data.reason >= len(presets):
-        await state.clear()
-        await query.answer(_("Отменено."))
-        return
     await state.clear()
-    comment = presets[callback_data.reason]
+    await query.answer(_("Отменено."))
+
+
+async def on_reason(
+    query: CallbackQuery, callback_data: CDReason, state: FSMContext, bot: Bot, ctx: Ctx
+) -> None:
+    """A preset reason: the decision is made with it as the comment."""
+    if not await staff_or_refuse(query, ctx, str(REFUSAL)):
+        return
+    submission = await decisions.submission(ctx.uow, callback_data.sid)
+    presets = reasons(_lead_days(submission, ctx))
+    if callback_data.reason >= len(presets):
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    if isinstance(query.message, Message):
+        await _drop_prompt(bot, query.message)
+    await state.clear()
     result = await decisions.decide(
         ctx.uow,
         callback_data.sid,
         Decision(callback_data.decision),
         query.from_user.id,
         query.from_user.full_name,
-        comment,
+        presets[callback_data.reason],
         ctx.clock.now(),
         destinations=ctx.destinations,
     )
-    await _after(query, result, ctx)
+    await after(query, result, ctx)
 
 
 async def on_comment(message: Message, state: FSMContext, bot: Bot, i18n: I18n, ctx: Ctx) -> None:
@@ -206,44 +233,6 @@ async def _drop_prompt(bot: Bot, prompt: Message) -> None:
         log.debug("prompt %s already without buttons", prompt.message_id)
 
 
-async def _after(query: CallbackQuery, result: decisions.Result, ctx: Ctx) -> None:
-    if result.outcome is Outcome.NOT_FOUND or result.submission is None:
-        await query.answer(_("Такой заявки нет."), show_alert=True)
-        return
-    if result.outcome is Outcome.ALREADY_DECIDED:
-        await _refuse_decided(query, result.submission, ctx)
-        return
-    if result.outcome is Outcome.CONCLUSION_MISSING:
-        await query.answer(
-            _(
-                "Одобрить можно только после экспертного заключения: нажмите "
-                "«🧾 Экспертное заключение» на карточке."
-            ),
-            show_alert=True,
-        )
-        return
-    if result.outcome is Outcome.CONCLUSION_AGAINST:
-        given = expertise.given(result.submission)
-        await query.answer(
-            _(
-                "По экспертному заключению — «{outcome}»: одобрить нельзя. Верните заявку на "
-                "доработку или отклоните её."
-            ).format(outcome=given.outcome_title if given else ""),
-            show_alert=True,
-        )
-        return
-    await query.answer(_("Готово."))
-
-
-async def _refuse_decided(query: CallbackQuery, submission: Submission | None, ctx: Ctx) -> None:
-    if submission is None:
-        await query.answer(_("Такой заявки нет."), show_alert=True)
-        return
-    await query.answer(
-        render_plain("review_already.j2", s=submission, zone=ctx.zone), show_alert=True
-    )
-
-
 async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, ctx: Ctx) -> None:
     """The coordinator reopens the submission sent back to them; the preview is the way in."""
     person = await ctx.person()
@@ -253,7 +242,7 @@ async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, 
         return
     submission = await decisions.reopen(ctx.uow, callback_data.sid, person, ctx.clock.now())
     if submission is None:
-        current = await ctx.uow.submissions.get(callback_data.sid)
+        current = await decisions.submission(ctx.uow, callback_data.sid)
         can_continue = (
             current is not None and current.status == "draft" and current.author_id == person.id
         )
@@ -272,9 +261,18 @@ async def on_fix(query: CallbackQuery, callback_data: CDFix, state: FSMContext, 
 
 def setup(staff_chat_id: int | None) -> Router:
     router = Router(name="review")
-    router.callback_query.register(on_card_button, CDReview.filter())
-    router.callback_query.register(on_reason, CDReason.filter())
-    router.callback_query.register(on_fix, CDFix.filter())
+    buttons, staff = router.callback_query, Staff()
+    buttons.register(on_claim, CDReview.filter(F.action == ReviewAct.CLAIM), staff)
+    buttons.register(on_approve, CDReview.filter(F.action == ReviewAct.APPROVE), staff)
+    buttons.register(on_changes, CDReview.filter(F.action == ReviewAct.CHANGES), staff)
+    buttons.register(on_reject, CDReview.filter(F.action == ReviewAct.REJECT), staff)
+    buttons.register(on_expert, CDReview.filter(F.action == ReviewAct.EXPERT), staff)
+    buttons.register(not_staff, CDReview.filter())
+    commented = F.decision.in_(COMMENTED)
+    buttons.register(on_no_reason, CDReason.filter(commented & (F.reason == NO_REASON)), staff)
+    buttons.register(on_reason, CDReason.filter(commented & (F.reason > NO_REASON)), staff)
+    buttons.register(not_staff, CDReason.filter(), ~staff)
+    buttons.register(on_fix, CDFix.filter())
     router.message.register(
         on_comment,
         ReviewComment.waiting,

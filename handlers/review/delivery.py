@@ -25,7 +25,7 @@ from handlers.ui.render import render
 from services import messages
 from services.domain import SubmissionStatus
 from services.messages import Rule
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.review import decisions, topics
 from services.submissions.drafts import snapshot
 from storage.models import Reminder, Submission, SubmissionFile

@@ -8,17 +8,22 @@ can go on with it; the first conclusion saved stays, and later presses are told 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from enum import StrEnum
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from pydantic import Field
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Staff
 from handlers.ui.render import render, render_plain
-from services.programmes.definitions import ExpertConclusion
-from services.review import expertise
+from handlers.ui.staff import staff_or_refuse
+from services.programmes.schema import ExpertConclusion
+from services.review import decisions, expertise
 from services.review.expertise import MET, NOT_MET, Recorded
 from storage.models import Submission
 
@@ -27,16 +32,30 @@ log = logging.getLogger(__name__)
 BUTTON_TEXT_MAX = 60
 
 
+REFUSAL = __("Действовать по заявкам могут только сотрудники института.")
+
+
+class ExpertAct(StrEnum):
+    ASK = "ask"
+    """Show the step after the answers `a`."""
+    SAVE = "save"
+    """Save the conclusion: the answers `a` and the outcome `o`."""
+    CANCEL = "cancel"
+
+
 class CDExpert(CallbackData, prefix="ex"):
-    act: str  # "ask": show the step after answers `a`; "save": outcome `o`; "cancel"
-    sid: int
-    by: int  # the reviewer who started the walk
+    act: ExpertAct
+    sid: int = Field(ge=1)
+    by: int = Field(ge=1)
+    """The reviewer who started the walk."""
     a: str = ""
-    o: int = -1
+    """One letter per criterion answered (`MET`, `NOT_MET`); checked against the definition."""
+    o: int = Field(default=-1, ge=-1)
+    """The outcome's index in the definition, for `SAVE`."""
 
 
 def _button(
-    text: str, act: str, sid: int, by: int, answers: str = "", outcome: int = -1
+    text: str, act: ExpertAct, sid: int, by: int, answers: str = "", outcome: int = -1
 ) -> InlineKeyboardButton:
     data = CDExpert(act=act, sid=sid, by=by, a=answers, o=outcome).pack()
     return InlineKeyboardButton(text=text, callback_data=data)
@@ -64,18 +83,18 @@ def _step(
     if current is not None:
         rows = [
             [
-                _button(_("✅ Соответствует"), "ask", sid, by, answers + MET),
-                _button(_("❌ Не соответствует"), "ask", sid, by, answers + NOT_MET),
+                _button(_("✅ Соответствует"), ExpertAct.ASK, sid, by, answers + MET),
+                _button(_("❌ Не соответствует"), ExpertAct.ASK, sid, by, answers + NOT_MET),
             ]
         ]
     else:
         rows = [
-            [_button(_shorten(outcome.title), "save", sid, by, answers, index)]
+            [_button(_shorten(outcome.title), ExpertAct.SAVE, sid, by, answers, index)]
             for index, outcome in enumerate(definition.outcomes)
         ]
-    navigation = [_button(_("✖️ Отмена"), "cancel", sid, by, answers)]
+    navigation = [_button(_("✖️ Отмена"), ExpertAct.CANCEL, sid, by, answers)]
     if answers:
-        navigation.insert(0, _button(_("◀️ Назад"), "ask", sid, by, answers[:-1]))
+        navigation.insert(0, _button(_("◀️ Назад"), ExpertAct.ASK, sid, by, answers[:-1]))
     rows.append(navigation)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -102,7 +121,7 @@ async def _refusal(submission: Submission | None, ctx: Ctx) -> str | None:
 
 async def start(query: CallbackQuery, submission_id: int, ctx: Ctx) -> None:
     """«🧾 Экспертное заключение» on the card: the first criterion, in a reply to the card."""
-    submission = await ctx.uow.submissions.get(submission_id)
+    submission = await decisions.submission(ctx.uow, submission_id)
     refusal = await _refusal(submission, ctx)
     if refusal is not None or submission is None:
         await query.answer(refusal, show_alert=True)
@@ -116,12 +135,19 @@ async def start(query: CallbackQuery, submission_id: int, ctx: Ctx) -> None:
     await query.message.reply(text, reply_markup=markup)
 
 
-async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> None:
-    if not (await ctx.roles()).staff:
-        await query.answer(
-            _("Действовать по заявкам могут только сотрудники института."), show_alert=True
-        )
-        return
+@dataclass(frozen=True)
+class Walk:
+    """The conclusion a step's button is about, still open to its reviewer."""
+
+    submission: Submission
+    definition: ExpertConclusion
+    message: Message | None
+
+
+async def _walk(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> Walk | None:
+    """The walk, if the press may go on with it; else the press is answered why not."""
+    if not await staff_or_refuse(query, ctx, str(REFUSAL)):
+        return None
     if callback_data.by != query.from_user.id:
         await query.answer(
             _(
@@ -130,30 +156,51 @@ async def on_step(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: 
             ),
             show_alert=True,
         )
-        return
+        return None
     message = query.message if isinstance(query.message, Message) else None
-    submission = await ctx.uow.submissions.get(callback_data.sid)
+    submission = await decisions.submission(ctx.uow, callback_data.sid)
     refusal = await _refusal(submission, ctx)
     if refusal is not None or submission is None:
         await query.answer(refusal, show_alert=True)
         await _drop_buttons(bot, message)
-        return
+        return None
     definition = expertise.definition_for(ctx.programmes, submission)
-    assert definition is not None
-    if callback_data.act == "cancel":
+    assert definition is not None  # checked by _refusal
+    return Walk(submission, definition, message)
+
+
+async def on_cancel(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> None:
+    if (walk := await _walk(query, callback_data, bot, ctx)) is not None:
         await query.answer(_("Отменено: заключение не сохранено."))
-        await _drop_buttons(bot, message)
-    elif callback_data.act == "ask" and expertise.valid_answers(definition, callback_data.a):
-        await query.answer()
-        text, markup = _step(
-            submission, definition, query.from_user.id, query.from_user.full_name, callback_data.a
-        )
-        if message is not None:
-            await message.edit_text(text, reply_markup=markup)
-    elif callback_data.act == "save":
-        await _save(query, callback_data, message, bot, ctx)
-    else:
+        await _drop_buttons(bot, walk.message)
+
+
+async def on_ask(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> None:
+    """The next criterion (or the outcomes) after the answers so far; Back is one fewer."""
+    if (walk := await _walk(query, callback_data, bot, ctx)) is None:
+        return
+    if not expertise.valid_answers(walk.definition, callback_data.a):
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    await query.answer()
+    text, markup = _step(
+        walk.submission,
+        walk.definition,
+        query.from_user.id,
+        query.from_user.full_name,
+        callback_data.a,
+    )
+    if walk.message is not None:
+        await walk.message.edit_text(text, reply_markup=markup)
+
+
+async def on_save(query: CallbackQuery, callback_data: CDExpert, bot: Bot, ctx: Ctx) -> None:
+    if (walk := await _walk(query, callback_data, bot, ctx)) is not None:
+        await _save(query, callback_data, walk.message, bot, ctx)
+
+
+async def not_staff(query: CallbackQuery) -> None:
+    await query.answer(str(REFUSAL), show_alert=True)
 
 
 async def _save(
@@ -203,5 +250,9 @@ async def _drop_buttons(bot: Bot, message: Message | None) -> None:
 
 def setup() -> Router:
     router = Router(name="expertise")
-    router.callback_query.register(on_step, CDExpert.filter())
+    buttons, staff = router.callback_query, Staff()
+    buttons.register(on_ask, CDExpert.filter(F.act == ExpertAct.ASK), staff)
+    buttons.register(on_save, CDExpert.filter(F.act == ExpertAct.SAVE), staff)
+    buttons.register(on_cancel, CDExpert.filter(F.act == ExpertAct.CANCEL), staff)
+    buttons.register(not_staff, CDExpert.filter())
     return router

@@ -9,28 +9,20 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Staff
 from handlers.submissions import texts
 from handlers.ui.render import render
+from handlers.ui.staff import refuse_commands
 from services import calendar
 from services.people import reachability
 from services.programmes import statuses
-from services.programmes.definitions import Programme
+from services.programmes.schema import Programme
 from services.review import council, decisions
 
 PENDING_SHOWN = 50
 
 
-async def staff_only(message: Message, ctx: Ctx) -> bool:
-    if (await ctx.roles()).staff:
-        return True
-    await message.answer(_("Эта команда — для сотрудников института."))
-    return False
-
-
 async def cmd_pending(message: Message, ctx: Ctx) -> None:
-    if not await staff_only(message, ctx):
-        return
     items = await decisions.pending(ctx.uow)
     shown = items[:PENDING_SHOWN]
     undelivered = await decisions.undelivered_cards(ctx.uow, [item.id for item in shown])
@@ -52,8 +44,6 @@ async def cmd_pending(message: Message, ctx: Ctx) -> None:
 
 
 async def cmd_history(message: Message, command: CommandObject, ctx: Ctx) -> None:
-    if not await staff_only(message, ctx):
-        return
     argument = (command.args or "").strip().lstrip("№").strip()
     if not argument.isdigit():
         await message.answer(_("Укажите номер заявки: /history 12"))
@@ -83,9 +73,7 @@ async def _council_programme(message: Message, ctx: Ctx) -> Programme | None:
 
 
 async def cmd_council(message: Message, command: CommandObject, ctx: Ctx) -> None:
-    if not await staff_only(message, ctx) or not (
-        programme := await _council_programme(message, ctx)
-    ):
+    if not (programme := await _council_programme(message, ctx)):
         return
     try:
         meets_on = datetime.strptime((command.args or "").strip(), "%d.%m.%Y").date()
@@ -107,9 +95,7 @@ async def cmd_council(message: Message, command: CommandObject, ctx: Ctx) -> Non
 
 
 async def cmd_registry(message: Message, ctx: Ctx) -> None:
-    if not await staff_only(message, ctx) or not (
-        programme := await _council_programme(message, ctx)
-    ):
+    if not (programme := await _council_programme(message, ctx)):
         return
     found = await council.registry(ctx.uow, programme, ctx.zone)
     if found is None:
@@ -133,8 +119,6 @@ async def cmd_registry(message: Message, ctx: Ctx) -> None:
 
 async def cmd_granted(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """`/granted 12 01.11.2027`: application 12 was granted by the order of that date."""
-    if not await staff_only(message, ctx):
-        return
     words = (command.args or "").replace("№", "").split()
     try:
         number, order_on = int(words[0]), datetime.strptime(words[1], "%d.%m.%Y").date()
@@ -152,9 +136,11 @@ async def cmd_granted(message: Message, command: CommandObject, ctx: Ctx) -> Non
 
 def setup() -> Router:
     router = Router(name="staff-commands")
-    router.message.register(cmd_pending, Command("pending"), StateFilter("*"))
-    router.message.register(cmd_history, Command("history"), StateFilter("*"))
-    router.message.register(cmd_council, Command("council"), StateFilter("*"))
-    router.message.register(cmd_registry, Command("registry"), StateFilter("*"))
-    router.message.register(cmd_granted, Command("granted"), StateFilter("*"))
+    anywhere, staff = StateFilter("*"), Staff()
+    router.message.register(cmd_pending, Command("pending"), anywhere, staff)
+    router.message.register(cmd_history, Command("history"), anywhere, staff)
+    router.message.register(cmd_council, Command("council"), anywhere, staff)
+    router.message.register(cmd_registry, Command("registry"), anywhere, staff)
+    router.message.register(cmd_granted, Command("granted"), anywhere, staff)
+    refuse_commands(router, "pending", "history", "council", "registry", "granted")
     return router

@@ -2,13 +2,23 @@
 
 from aiogram import Router
 
-from handlers.submissions import answers, mine, multi_choice, network, plan_events, preview, start
+from handlers.submissions import (
+    answers,
+    mine,
+    multi_choice,
+    network,
+    plan_events,
+    preview,
+    resume,
+    start,
+)
 
 
 def setup() -> Router:
     router = Router(name="submissions")
     router.include_routers(
         start.setup(),
+        resume.setup(),
         mine.setup(),
         answers.setup(),
         multi_choice.setup(),

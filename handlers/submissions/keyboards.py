@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -15,14 +16,35 @@ from services.submissions.fields import FieldSpec
 TICK = "✅ "
 
 
+class PickAct(StrEnum):
+    """What a list question's own button does."""
+
+    TOGGLE = "toggle"
+    """Tick or untick the option of index `value` (`multi_choice`)."""
+    DONE = "done"
+    """The options ticked are the answer (`multi_choice`)."""
+    PICK = "pick"
+    """The school of id `value` among the matches of a search (`network`)."""
+    DROP_MENU = "drop_menu"
+    """Which school to remove from the network (`network`)."""
+    DROP = "drop"
+    """Remove the school of id `value` from the network (`network`)."""
+    AGAIN = "again"
+    """Back to the network's list (`network`)."""
+    YEAR = "year"
+    """The year `value` the school joined the network (`network`)."""
+    CANCEL = "cancel"
+    """Leave the form from the question of the year (`network`)."""
+
+
 class CDPick(CallbackData, prefix="fp"):
     """A list question's own buttons; Back, Cancel and the network's «Готово» are CDForm's."""
 
-    action: str  # "toggle" | "done" | "pick" | "drop_menu" | "drop"
+    action: PickAct
     value: str = ""
 
 
-def pick(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+def pick(text: str, action: PickAct, value: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=CDPick(action=action, value=value).pack())
 
 
@@ -35,10 +57,10 @@ def chosen(field: FieldSpec, value: Any) -> list[str]:
 def multi_choice_rows(field: FieldSpec, value: Any) -> list[list[InlineKeyboardButton]]:
     ticked = chosen(field, value)
     rows = [
-        [pick(TICK + choice if choice in ticked else choice, "toggle", str(index))]
+        [pick(TICK + choice if choice in ticked else choice, PickAct.TOGGLE, str(index))]
         for index, choice in enumerate(field.choices)
     ]
-    rows.append([pick(_("Готово"), "done")])
+    rows.append([pick(_("Готово"), PickAct.DONE)])
     return rows
 
 
@@ -47,5 +69,5 @@ def network_rows(value: Any) -> list[list[InlineKeyboardButton]]:
         return []
     return [
         [button(_("✅ Готово"), Act.DONE)],
-        [pick(_("🗑 Убрать школу из списка"), "drop_menu")],
+        [pick(_("🗑 Убрать школу из списка"), PickAct.DROP_MENU)],
     ]

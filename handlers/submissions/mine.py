@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -11,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.submissions import passport_texts, texts
-from handlers.submissions.start import resume_at_first_gap
+from handlers.submissions.resume import resume_at_first_gap
 from handlers.submissions.state import summary
 from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
 from handlers.ui.render import render
@@ -23,9 +25,21 @@ from storage.models import Submission
 PAGE_SIZE = 5
 
 
+class MineAct(StrEnum):
+    PAGE = "page"
+    """Show the page `value` of the list (from 0)."""
+    OPEN = "open"
+    """Show the submission `value`: its content and files."""
+    RESUME = "resume"
+    """Go on filling in the draft `value`."""
+
+
 class CDMine(CallbackData, prefix="my"):
-    action: str  # "page" | "open" | "resume"
+    action: MineAct
     value: int
+    """A page or a submission's id, by the action; not bounded here (the randomised journeys
+    forge `-1` and `10**12` with the validating constructor): a page below 0 is the first, an
+    id nobody may see is refused."""
 
 
 def _school_ids(roles: Roles) -> list[int]:
@@ -49,7 +63,7 @@ async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
         [
             InlineKeyboardButton(
                 text=_line(item, ctx)[:64],
-                callback_data=CDMine(action="open", value=item.id).pack(),
+                callback_data=CDMine(action=MineAct.OPEN, value=item.id).pack(),
             )
         ]
         for item in items
@@ -58,13 +72,13 @@ async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
     if page > 0:
         pager.append(
             InlineKeyboardButton(
-                text="◀️", callback_data=CDMine(action="page", value=page - 1).pack()
+                text="◀️", callback_data=CDMine(action=MineAct.PAGE, value=page - 1).pack()
             )
         )
     if (page + 1) * PAGE_SIZE < total:
         pager.append(
             InlineKeyboardButton(
-                text="▶️", callback_data=CDMine(action="page", value=page + 1).pack()
+                text="▶️", callback_data=CDMine(action=MineAct.PAGE, value=page + 1).pack()
             )
         )
     if pager:
@@ -88,34 +102,52 @@ async def on_menu(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await show_list(message, ctx, 0, edit=False)
 
 
-async def on_button(
-    query: CallbackQuery, callback_data: CDMine, state: FSMContext, ctx: Ctx
-) -> None:
+async def on_page(query: CallbackQuery, callback_data: CDMine, ctx: Ctx) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_list(query.message, ctx, max(callback_data.value, 0), edit=True)
+
+
+async def _visible(
+    query: CallbackQuery, callback_data: CDMine, ctx: Ctx
+) -> tuple[Message, Submission, bool] | None:
+    """The message, the submission if the presser may see it, and whether it is their draft."""
     message = query.message
     if not isinstance(message, Message):
         await query.answer()
-        return
-    if callback_data.action == "page":
-        await query.answer()
-        await show_list(message, ctx, max(callback_data.value, 0), edit=True)
-        return
+        return None
     item = await visibility.visible(ctx.uow, callback_data.value, _school_ids(await ctx.roles()))
     if item is None:
         await query.answer(_("Эта заявка недоступна."), show_alert=True)
-        return
+        return None
     await query.answer()
     person = await ctx.person()
-    is_own_draft = (
+    own_draft = (
         item.status is SubmissionStatus.DRAFT and person is not None and item.author_id == person.id
     )
-    if callback_data.action == "resume" and is_own_draft:
-        await state.set_data({"sid": item.id, "field": None})
-        await resume_at_first_gap(message, state, ctx)
+    return message, item, own_draft
+
+
+async def on_open(query: CallbackQuery, callback_data: CDMine, ctx: Ctx) -> None:
+    if (found := await _visible(query, callback_data, ctx)) is not None:
+        await _show_item(*found, ctx)
+
+
+async def on_resume(
+    query: CallbackQuery, callback_data: CDMine, state: FSMContext, ctx: Ctx
+) -> None:
+    """«Продолжить заполнение» of one's own draft; anyone else's is only shown."""
+    if (found := await _visible(query, callback_data, ctx)) is None:
         return
-    await _show_item(message, item, ctx, is_own_draft)
+    message, item, own_draft = found
+    if not own_draft:
+        await _show_item(message, item, False, ctx)
+        return
+    await state.set_data({"sid": item.id, "field": None})
+    await resume_at_first_gap(message, state, ctx)
 
 
-async def _show_item(message: Message, item: Submission, ctx: Ctx, is_own_draft: bool) -> None:
+async def _show_item(message: Message, item: Submission, is_own_draft: bool, ctx: Ctx) -> None:
     snap = drafts.snapshot(item)
     markup = None
     if is_own_draft:
@@ -124,7 +156,7 @@ async def _show_item(message: Message, item: Submission, ctx: Ctx, is_own_draft:
                 [
                     InlineKeyboardButton(
                         text=_("▶️ Продолжить заполнение"),
-                        callback_data=CDMine(action="resume", value=item.id).pack(),
+                        callback_data=CDMine(action=MineAct.RESUME, value=item.id).pack(),
                     )
                 ]
             ]
@@ -156,5 +188,8 @@ def setup() -> Router:
     router.message.register(
         on_menu, F.chat.type == "private", F.text == BUTTON_MY_SUBMISSIONS, StateFilter("*")
     )
-    router.callback_query.register(on_button, CDMine.filter())
+    buttons = router.callback_query
+    buttons.register(on_page, CDMine.filter(F.action == MineAct.PAGE))
+    buttons.register(on_open, CDMine.filter(F.action == MineAct.OPEN))
+    buttons.register(on_resume, CDMine.filter(F.action == MineAct.RESUME))
     return router

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.submissions.field_errors import explain
-from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft
+from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft, taken
 from handlers.ui.dialogs import ask_again, question
 from services.submissions import drafts
 from services.submissions.fields import FieldError, FieldSpec, FieldType
@@ -23,7 +23,7 @@ async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
     """The questions of one event, as the plan's programme lists them."""
     if (await state.get_data()).get("field") == "activities":
         return [FieldSpec(name, FieldType.TEXT) for name in ACTIVITY_FIELDS]
-    plan = await ctx.uow.submissions.get((await state.get_data()).get("sid", 0))
+    plan = await drafts.submission(ctx.uow, (await state.get_data()).get("sid", 0))
     programmes = ctx.programmes
     programme = programmes.of(plan.programme) if plan else programmes.default
     fields = []
@@ -81,10 +81,10 @@ def _list_field(data: dict[str, object]) -> str:
 
 async def _events(state: FSMContext, ctx: Ctx) -> list[dict[str, str]] | None:
     data = await state.get_data()
-    submission = await ctx.uow.submissions.draft_by_id(data["sid"], (await ctx.member()).id)
-    if submission is None:
+    snap = await drafts.own_draft(ctx.uow, data["sid"], (await ctx.member()).id)
+    if snap is None:
         return None
-    return list(drafts.snapshot(submission).values.get(_list_field(data)) or [])
+    return list(snap.values.get(_list_field(data)) or [])
 
 
 async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, str]) -> None:
@@ -114,13 +114,14 @@ async def _set(message: Message, state: FSMContext, ctx: Ctx, name: str, value: 
     await ask_item(message, state, ctx)
 
 
-async def _current_field(item: dict[str, str], state: FSMContext, ctx: Ctx) -> FieldSpec | None:
+async def _asked(state: FSMContext, ctx: Ctx) -> FieldSpec | None:
+    """The question of the event asked now; None when the event has all its answers."""
+    item = (await state.get_data()).get("item") or {}
     return next((f for f in await _fields(state, ctx) if f.id not in item), None)
 
 
 async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    item = (await state.get_data()).get("item") or {}
-    field = await _current_field(item, state, ctx)
+    field = await _asked(state, ctx)
     if field is None:
         await ask_item(message, state, ctx)
         return
@@ -133,34 +134,52 @@ async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await _set(message, state, ctx, field.id, value)
 
 
-async def on_button(
+async def _back_to_list(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    """The event is not added: back to the list's question."""
+    await state.update_data(item={})
+    await state.set_state(FormDialog.answer)
+    await ask_again(message, state, ctx)
+
+
+async def on_drop(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    """«Не добавлять это мероприятие»."""
+    if (message := await taken(query)) is not None:
+        await _back_to_list(message, state, ctx)
+
+
+async def on_skip(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    field = await _asked(state, ctx)
+    if field is not None and not field.optional:
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    if (message := await taken(query)) is None:
+        return
+    if field is None:
+        await _back_to_list(message, state, ctx)
+    else:
+        await _set(message, state, ctx, field.id, "")
+
+
+async def on_choice(
     query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
-    message = query.message
-    await query.answer()
-    if not isinstance(message, Message):
+    field, raw = await _asked(state, ctx), callback_data.value
+    if field is not None and not (raw.isdigit() and int(raw) < len(field.choices)):
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
-    await message.edit_reply_markup(reply_markup=None)
-    item = (await state.get_data()).get("item") or {}
-    field = await _current_field(item, state, ctx)
-    if callback_data.action == Act.PLAN_DROP or field is None:
-        await state.update_data(item={})
-        await state.set_state(FormDialog.answer)
-        await ask_again(message, state, ctx)
-    elif callback_data.action == Act.PLAN_SKIP and field.optional:
-        await _set(message, state, ctx, field.id, "")
-    elif (
-        callback_data.action == Act.PLAN_CHOICE
-        and callback_data.value.isdigit()
-        and int(callback_data.value) < len(field.choices)
-    ):
-        await _set(message, state, ctx, field.id, field.choices[int(callback_data.value)])
+    if (message := await taken(query)) is None:
+        return
+    if field is None:
+        await _back_to_list(message, state, ctx)
     else:
-        await ask_item(message, state, ctx)
+        await _set(message, state, ctx, field.id, field.choices[int(raw)])
 
 
 def setup() -> Router:
     router = Router(name="plan-events")
     router.message.register(on_text, FormDialog.plan_event, F.text, F.chat.type == "private")
-    router.callback_query.register(on_button, CDForm.filter(), FormDialog.plan_event)
+    buttons, asking = router.callback_query, FormDialog.plan_event
+    buttons.register(on_drop, CDForm.filter(F.action == Act.PLAN_DROP), asking)
+    buttons.register(on_skip, CDForm.filter(F.action == Act.PLAN_SKIP), asking)
+    buttons.register(on_choice, CDForm.filter(F.action == Act.PLAN_CHOICE), asking)
     return router

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -18,6 +20,7 @@ from handlers.submissions.state import (
     current_or_tell,
     lost_draft,
     summary,
+    taken,
 )
 from handlers.ui.dialogs import ask_again, nav_row, question
 from handlers.ui.menu import show_menu
@@ -25,12 +28,22 @@ from handlers.ui.render import render
 from services import validation
 from services.programmes.deadlines import Verdict
 from services.submissions import drafts, sending
+from services.submissions.drafts import Snapshot
 from services.submissions.fields import TEXT_MAX
 from services.submissions.forms import Form
 from services.submissions.sending import SendOutcome
 from storage.models import Submission
 
 EDIT_LABEL_MAX = 40
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The draft a preview button is about, and the message the button is under."""
+
+    message: Message
+    snap: Snapshot
+    form: Form
 
 
 @question(FormDialog.preview)
@@ -66,62 +79,79 @@ def _missing_label(form: Form, item: str) -> str:
     return texts.label(field) if field is not None else texts.missing_rule(item)
 
 
-async def on_preview_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
-) -> None:
+async def _draft_of(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> Draft | None:
+    """The draft the preview shows, still there; else the press is told it is done."""
     message = query.message
     loaded = await current(state, ctx)
     if not isinstance(message, Message) or loaded is None:
         await _already_handled(query, ctx)
+        return None
+    return Draft(message, *loaded)
+
+
+async def on_send(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    if (draft := await _draft_of(query, state, ctx)) is not None:
+        await _send(query, draft.message, state, ctx, late_reason=None)
+
+
+async def on_edit(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    """«Изменить поле»: which one, a button a question that applies."""
+    if (draft := await _draft_of(query, state, ctx)) is None:
         return
-    snap, form = loaded
-    if callback_data.action == Act.SEND:
-        await _send(query, message, state, ctx, late_reason=None)
+    await taken(query)
+    await state.set_state(FormDialog.edit)
+    form, active = draft.form, draft.form.active(draft.snap.values)
+    rows = [
+        [button(_short(texts.label(field)), Act.FIELD, str(index))]
+        for index, field in enumerate(form.fields)
+        if field in active
+    ]
+    rows.append([button(_("◀️ Назад"), Act.BACK)])
+    await draft.message.answer(
+        _("Какое поле изменить?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    if (draft := await _draft_of(query, state, ctx)) is None:
         return
-    await query.answer()
-    await message.edit_reply_markup(reply_markup=None)
-    if callback_data.action == Act.EDIT:
-        await state.set_state(FormDialog.edit)
-        rows = [
-            [button(_short(texts.label(field)), Act.FIELD, str(index))]
-            for index, field in enumerate(form.fields)
-            if field in form.active(snap.values)
-        ]
-        rows.append([button(_("◀️ Назад"), Act.BACK)])
-        await message.answer(
-            _("Какое поле изменить?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-        )
-    else:
-        await state.clear()
-        await show_menu(
-            message,
-            (await ctx.roles()),
-            intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
-        )
+    await taken(query)
+    await state.clear()
+    await show_menu(
+        draft.message,
+        (await ctx.roles()),
+        intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
+    )
 
 
 def _short(text: str) -> str:
     return text if len(text) <= EDIT_LABEL_MAX else text[: EDIT_LABEL_MAX - 1] + "…"
 
 
-async def on_edit_button(
+async def on_field(
     query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
-    message = query.message
-    loaded = await current(state, ctx)
-    if not isinstance(message, Message) or loaded is None:
-        await _already_handled(query, ctx)
+    """The field to change: its question, then back to the preview."""
+    if (draft := await _draft_of(query, state, ctx)) is None:
         return
-    await query.answer()
-    await message.edit_reply_markup(reply_markup=None)
-    form = loaded[1]
+    fields = draft.form.fields
     index = int(callback_data.value) if callback_data.value.isdigit() else -1
-    if callback_data.action == Act.FIELD and 0 <= index < len(form.fields):
-        await state.update_data(field=form.fields[index].id, editing=True)
-        await state.set_state(FormDialog.answer)
-    else:
-        await state.set_state(FormDialog.preview)
-    await ask_again(message, state, ctx)
+    if not 0 <= index < len(fields):
+        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
+        return
+    await taken(query)
+    await state.update_data(field=fields[index].id, editing=True)
+    await state.set_state(FormDialog.answer)
+    await ask_again(draft.message, state, ctx)
+
+
+async def on_edit_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    """Back to the preview without changing a field."""
+    if (draft := await _draft_of(query, state, ctx)) is None:
+        return
+    await taken(query)
+    await state.set_state(FormDialog.preview)
+    await ask_again(draft.message, state, ctx)
 
 
 async def _send(
@@ -242,11 +272,14 @@ async def on_late_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> Non
 def setup() -> Router:
     router = Router(name="form-preview")
     router.message.filter(F.chat.type == "private")
-    router.callback_query.register(on_preview_button, CDForm.filter(), FormDialog.preview)
-    router.callback_query.register(on_edit_button, CDForm.filter(), FormDialog.edit)
-    router.callback_query.register(
-        on_late_back, CDForm.filter(F.action == Act.BACK), FormDialog.late_reason
-    )
+    buttons = router.callback_query
+    preview, edit = FormDialog.preview, FormDialog.edit
+    buttons.register(on_send, CDForm.filter(F.action == Act.SEND), preview)
+    buttons.register(on_edit, CDForm.filter(F.action == Act.EDIT), preview)
+    buttons.register(on_cancel, CDForm.filter(F.action == Act.CANCEL), preview)
+    buttons.register(on_field, CDForm.filter(F.action == Act.FIELD), edit)
+    buttons.register(on_edit_back, CDForm.filter(F.action == Act.BACK), edit)
+    buttons.register(on_late_back, CDForm.filter(F.action == Act.BACK), FormDialog.late_reason)
     router.message.register(on_late_reason, FormDialog.late_reason, F.text)
-    router.callback_query.register(_already_handled, CDForm.filter(F.action == Act.SEND))
+    buttons.register(_already_handled, CDForm.filter(F.action == Act.SEND))
     return router

@@ -9,8 +9,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.submissions import passport_texts, texts
-from handlers.submissions.state import Act, CDForm, FormDialog, button, current_or_tell, lost_draft
+from handlers.submissions import passport_texts
+from handlers.submissions.resume import introduce
+from handlers.submissions.state import Act, CDForm, FormDialog, button, taken
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.menu import (
     BUTTON_ANNOUNCEMENT,
@@ -20,11 +21,9 @@ from handlers.ui.menu import (
     BUTTON_REPORT,
     show_menu,
 )
-from handlers.ui.render import render
 from services.domain import SubmissionKind
 from services.programmes import platforms
-from services.submissions import drafts, sending, stage_reports
-from storage.models import Submission
+from services.submissions import drafts, stage_reports
 
 _KIND_OF_BUTTON = (
     (BUTTON_APPLICATION, SubmissionKind.APPLICATION),
@@ -128,7 +127,7 @@ async def _chosen(state: FSMContext, ctx: Ctx) -> platforms.Target:
     data = await state.get_data()
     programme = ctx.programmes.of(data.get("programme", ""))
     platform_id = data.get("platform_id")
-    platform = await ctx.uow.platforms.get(platform_id) if platform_id else None
+    platform = await platforms.get(ctx.uow, platform_id) if platform_id else None
     return platforms.Target(programme, platform)
 
 
@@ -189,61 +188,13 @@ async def _open(
         await state.set_state(FormDialog.resume)
         await ask_again(message, state, ctx)
         return
-    await _introduce(message, draft.submission, ctx)
+    await introduce(message, draft.submission, ctx)
     await state.set_state(FormDialog.answer)
     await ask_again(message, state, ctx)
 
 
-async def _introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
-    """What the coordinator should know before the first question: window, known events."""
-    snap = drafts.snapshot(submission)
-    timing = await sending.current_timing(ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone)
-    text = render(
-        "form_intro.html.j2",
-        kind=texts.kind_name(submission.kind),
-        title=passport_texts.title_of(submission),
-        timing=timing,
-        context=snap.context,
-        zone=ctx.zone,
-    )
-    if text:
-        await message.answer(text)
-
-
-@question(FormDialog.resume)
-async def ask_resume(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    submission = await ctx.uow.submissions.get((await state.get_data())["sid"])
-    if submission is None:
-        await lost_draft(message, state)
-        return
-    await message.answer(
-        _("У вас есть черновик: {kind}, начат {day}. Продолжить его или начать заново?").format(
-            kind=texts.kind_name(submission.kind),
-            day=submission.created_at.astimezone(ctx.zone).strftime("%d.%m.%Y"),
-        ),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    button(_("▶️ Продолжить"), Act.CONTINUE, str(submission.id)),
-                    button(_("🔄 Начать заново"), Act.RESTART, str(submission.id)),
-                ],
-                [button(_("✖️ Отмена"), Act.CANCEL)],
-            ]
-        ),
-    )
-
-
-async def _taken(query: CallbackQuery) -> Message | None:
-    """Answer the press and take the buttons off its message: each step is answered once."""
-    await query.answer()
-    if not isinstance(query.message, Message):
-        return None
-    await query.message.edit_reply_markup(reply_markup=None)
-    return query.message
-
-
 async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
-    if (message := await _taken(query)) is not None:
+    if (message := await taken(query)) is not None:
         await state.clear()
         await show_menu(message, await ctx.roles(), intro=_("Отменено. Вы в главном меню."))
 
@@ -256,7 +207,7 @@ async def on_school(
     if not value.isdigit() or int(value) not in {s.id for s in roles.coordinator_of}:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
-    if (message := await _taken(query)) is not None:
+    if (message := await taken(query)) is not None:
         await state.update_data(school_id=int(value))
         await _after_school(message, state, ctx)
 
@@ -268,7 +219,7 @@ async def on_target(
     if chosen is None:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
-    if (message := await _taken(query)) is not None:
+    if (message := await taken(query)) is not None:
         await _with_target(message, state, ctx, chosen)
 
 
@@ -278,59 +229,8 @@ async def on_variant(
     if callback_data.value not in (await _chosen(state, ctx)).programme.applications.kinds():
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
-    if (message := await _taken(query)) is not None:
+    if (message := await taken(query)) is not None:
         await _open(message, state, ctx, SubmissionKind.APPLICATION, callback_data.value)
-
-
-async def _draft_of_button(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext
-) -> Message | None:
-    """The message of a "continue or start over" question about the draft being resumed."""
-    if callback_data.value != str((await state.get_data()).get("sid")):
-        await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
-        return None
-    return await _taken(query)
-
-
-async def on_continue(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
-) -> None:
-    if (message := await _draft_of_button(query, callback_data, state)) is not None:
-        await resume_at_first_gap(message, state, ctx)
-
-
-async def on_restart(
-    query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
-) -> None:
-    if (message := await _draft_of_button(query, callback_data, state)) is None:
-        return
-    draft = await drafts.restart_draft(
-        ctx.uow,
-        ctx.programmes,
-        await ctx.member(),
-        int(callback_data.value),
-        ctx.clock.now(),
-        ctx.zone,
-    )
-    await state.set_data({"sid": draft.submission.id, "field": None})
-    await _introduce(message, draft.submission, ctx)
-    await state.set_state(FormDialog.answer)
-    await ask_again(message, state, ctx)
-
-
-async def resume_at_first_gap(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    """Continue a draft at its first required question without an answer, or at the preview."""
-    loaded = await current_or_tell(message, state, ctx)
-    if loaded is None:
-        return
-    snap, form = loaded
-    missing = [item for item in form.missing(snap.values, snap.file_counts) if form.field(item)]
-    if missing:
-        await state.update_data(field=missing[0])
-        await state.set_state(FormDialog.answer)
-    else:
-        await state.set_state(FormDialog.preview)
-    await ask_again(message, state, ctx)
 
 
 def setup() -> Router:
@@ -343,6 +243,4 @@ def setup() -> Router:
     buttons.register(on_school, CDForm.filter(F.action == Act.SCHOOL), FormDialog.school)
     buttons.register(on_target, CDForm.filter(F.action == Act.TARGET), FormDialog.target)
     buttons.register(on_variant, CDForm.filter(F.action == Act.VARIANT), FormDialog.variant)
-    buttons.register(on_continue, CDForm.filter(F.action == Act.CONTINUE), FormDialog.resume)
-    buttons.register(on_restart, CDForm.filter(F.action == Act.RESTART), FormDialog.resume)
     return router

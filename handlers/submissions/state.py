@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardButton, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
 from handlers.submissions import passport_texts, texts
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.submissions import drafts, network_schools
 from services.submissions.drafts import Snapshot
 from services.submissions.fields import FieldSpec, FieldType
@@ -82,10 +82,9 @@ async def current(state: FSMContext, ctx: Ctx) -> tuple[Snapshot, Form] | None:
     person = await ctx.person()
     if person is None or "sid" not in data:
         return None
-    submission = await ctx.uow.submissions.draft_by_id(data["sid"], person.id)
-    if submission is None:
+    snap = await drafts.own_draft(ctx.uow, data["sid"], person.id)
+    if snap is None:
         return None
-    snap = drafts.snapshot(submission)
     return snap, drafts.form_of(ctx.programmes, snap)
 
 
@@ -97,6 +96,15 @@ async def current_or_tell(
     if loaded is None:
         await lost_draft(message, state)
     return loaded
+
+
+async def taken(query: CallbackQuery) -> Message | None:
+    """Answer the press and take the buttons off its message: each step is answered once."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return None
+    await query.message.edit_reply_markup(reply_markup=None)
+    return query.message
 
 
 async def lost_draft(message: Message, state: FSMContext) -> None:

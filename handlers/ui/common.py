@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.ui.dialogs import CDNav, ask_again, go_back
+from handlers.ui.dialogs import CDNav, NavAct, ask_again, go_back
 from handlers.ui.menu import BUTTON_HELP, BUTTON_LANGUAGE, BUTTON_PROFILE, show_menu
 from handlers.ui.render import render
 from services.people import languages
@@ -87,18 +87,33 @@ async def on_language(
             await ask_again(query.message, state, ctx)
 
 
-async def on_nav(query: CallbackQuery, callback_data: CDNav, state: FSMContext, ctx: Ctx) -> None:
-    roles = await ctx.roles()
+async def _step_of(query: CallbackQuery, state: FSMContext) -> Message | None:
+    """The message of a pending step's Back or Cancel, its buttons taken off; None if no step."""
     message = query.message
     if not isinstance(message, Message) or await state.get_state() is None:
         await query.answer(_("Этот шаг уже завершён."))
-        return
+        return None
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    if callback_data.action == "back" and await go_back(message, state, ctx):
+    return message
+
+
+async def on_back(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    """Back to the step before; where there is none, Back leaves the dialog like Cancel."""
+    if (message := await _step_of(query, state)) is None:
         return
+    if not await go_back(message, state, ctx):
+        await _leave(message, state, ctx)
+
+
+async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
+    if (message := await _step_of(query, state)) is not None:
+        await _leave(message, state, ctx)
+
+
+async def _leave(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await state.clear()
-    await show_menu(message, roles, intro=_("Отменено. Вы в главном меню."))
+    await show_menu(message, await ctx.roles(), intro=_("Отменено. Вы в главном меню."))
 
 
 async def on_profile(message: Message, ctx: Ctx) -> None:
@@ -113,7 +128,9 @@ def setup() -> Router:
     router.message.register(cmd_help, Command("help"), StateFilter("*"))
     router.message.register(cmd_language, Command("language"), F.chat.type == "private")
     router.callback_query.register(on_language, CDLanguage.filter())
-    router.callback_query.register(on_nav, CDNav.filter(), StateFilter("*"))
+    any_step = StateFilter("*")
+    router.callback_query.register(on_back, CDNav.filter(F.action == NavAct.BACK), any_step)
+    router.callback_query.register(on_cancel, CDNav.filter(F.action == NavAct.CANCEL), any_step)
     private = F.chat.type == "private"
     router.message.register(cmd_help, private, F.text == BUTTON_HELP)
     router.message.register(cmd_language, private, F.text == BUTTON_LANGUAGE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -29,8 +30,20 @@ _QUESTIONS: dict[str, Ask] = {}
 _PREVIOUS: dict[str, State] = {}
 
 
+class NavAct(StrEnum):
+    BACK = "back"
+    CANCEL = "cancel"
+
+
 class CDNav(CallbackData, prefix="nav"):
-    action: str  # "cancel" | "back"
+    """Back and Cancel of any dialog step (`handlers.ui.common` serves them).
+
+    `action` holds a `NavAct`; it is parsed as text only because the randomised journeys
+    forge presses with the validating constructor (`CDNav(action="sideways")`): a value
+    outside `NavAct` matches no handler and gets the fallback's short answer.
+    """
+
+    action: str
 
 
 def expired(data: Mapping[str, Any], now: datetime) -> bool:
@@ -79,10 +92,10 @@ def nav_row(back: bool = True) -> list[InlineKeyboardButton]:
     row = []
     if back:
         row.append(
-            InlineKeyboardButton(text=_("◀️ Назад"), callback_data=CDNav(action="back").pack())
+            InlineKeyboardButton(text=_("◀️ Назад"), callback_data=CDNav(action=NavAct.BACK).pack())
         )
     row.append(
-        InlineKeyboardButton(text=_("✖️ Отмена"), callback_data=CDNav(action="cancel").pack())
+        InlineKeyboardButton(text=_("✖️ Отмена"), callback_data=CDNav(action=NavAct.CANCEL).pack())
     )
     return row
 

@@ -16,6 +16,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def _environment(html: bool) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        auto_reload=False,  # templates change with a release, not while the bot runs
         autoescape=select_autoescape(default=html, default_for_string=html),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,

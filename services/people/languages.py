@@ -24,9 +24,18 @@ def effective(settings: UserSettings | None) -> str:
     return settings.language or from_client(settings.client_language)
 
 
-async def observe(uow: UnitOfWork, telegram_id: int, client_language: str | None) -> str:
-    """Note the client's language when it changes and return the effective language."""
-    settings = await uow.settings.get(telegram_id)
+async def observe(
+    uow: UnitOfWork,
+    telegram_id: int,
+    client_language: str | None,
+    settings: UserSettings | None = None,
+) -> str:
+    """Note the client's language when it changes and return the effective language.
+
+    `settings`: the person's settings row when the caller has already read it.
+    """
+    if settings is None:
+        settings = await uow.settings.get(telegram_id)
     if settings is None:
         settings = UserSettings(telegram_id=telegram_id, client_language=client_language)
         uow.settings.add(settings)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from services.domain import Role
 from services.people.invitations import InvitationState, check
+from services.people.roles import Roles, roles_of
 from storage.models import Membership, Person
 from storage.uow import UnitOfWork
 
@@ -89,4 +90,19 @@ async def join(
         invitation.target,
         invitation.role,
         district=invitation.school_id is None,
+    )
+
+
+async def roles_after_joining(
+    uow: UnitOfWork, telegram_id: int, *, staff: bool, admin: bool
+) -> Roles:
+    """What the person who has just joined may do: their schools and districts, as now stored."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    districts = await uow.people.districts_of(person.id) if person else ()
+    return roles_of(
+        person,
+        staff=staff,
+        admin=admin,
+        districts=districts,
+        district_schools=await uow.people.schools_of_districts(districts) if districts else (),
     )

@@ -26,3 +26,20 @@ async def lookup(uow: UnitOfWork, needle: str) -> Lookup:
     if total == 1:
         return Lookup(found[0], found, 1)
     return Lookup(None, found, total)
+
+
+async def get(uow: UnitOfWork, school_id: int) -> School | None:
+    """The school of this id, if the list has it."""
+    return await uow.schools.get(school_id)
+
+
+async def matching(
+    uow: UnitOfWork, needle: str, offset: int, limit: int
+) -> tuple[Sequence[School], int]:
+    """One page of the schools whose name or district has every word of `needle`, and how many."""
+    return await uow.schools.search(needle, offset, limit)
+
+
+async def every_school(uow: UnitOfWork) -> Sequence[School]:
+    """The whole list of schools, in the order they were loaded."""
+    return await uow.schools.all()

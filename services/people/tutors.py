@@ -14,7 +14,7 @@ from datetime import datetime
 from services.domain import Role
 from services.people import invitations
 from services.people.invitations import IssuedInvitation
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from storage.uow import UnitOfWork
 
 
@@ -29,18 +29,19 @@ class Appointing:
 async def appointing(
     uow: UnitOfWork, programmes: Programmes, school_ids: Sequence[int]
 ) -> Appointing:
-    """Of these schools, those in a platform of a programme that lets the coordinator appoint."""
+    """Of these schools, those in a platform of a programme that lets the coordinator appoint.
+
+    Asks the database only where some programme of the deployment lets them (Omsk).
+    """
+    appointing = {p.id for p in programmes if p.roles.coordinator_appoints_mentors}
+    if not school_ids or not appointing:
+        return Appointing()
     found: list[int] = []
     title = ""
-    for school_id in school_ids:
-        for platform in await uow.platforms.of_school(school_id):
-            if platform.programme not in programmes:
-                continue
-            rules = programmes.of(platform.programme).roles
-            if rules.coordinator_appoints_mentors:
-                found.append(school_id)
-                title = title or rules.mentor_title
-                break
+    for school_id, programme in await uow.platforms.programmes_of(school_ids):
+        if programme in appointing and school_id not in found:
+            found.append(school_id)
+            title = title or programmes.of(programme).roles.mentor_title
     return Appointing(tuple(found), title) if found else Appointing()
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from services import calendar
 from services.domain import SubmissionKind
-from services.programmes.definitions import Programme, Window
+from services.programmes.schema import Programme, Window
 from storage.models import WindowOpening
 
 

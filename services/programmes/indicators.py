@@ -17,7 +17,7 @@ from datetime import date, datetime
 from services import calendar
 from services.domain import SubmissionStatus
 from services.programmes.deadlines import report_year
-from services.programmes.definitions import Monitoring, Programme
+from services.programmes.schema import Monitoring, Programme
 from storage.models import Platform, PlatformStatus
 from storage.repositories import monitoring
 from storage.uow import UnitOfWork

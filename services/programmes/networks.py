@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from storage.models import Platform, PlatformSchool, School
 from storage.uow import UnitOfWork
@@ -27,6 +28,24 @@ class Change(StrEnum):
 class Outcome:
     change: Change
     school: School
+
+
+class Member(NamedTuple):
+    school: School
+    joined_year: int | None
+    lead: bool
+
+
+async def members(uow: UnitOfWork, platform: Platform) -> list[Member]:
+    """The platform's schools, the lead school first, then the others by name."""
+    ids = [member.school_id for member in platform.members]
+    schools = {school.id: school for school in await uow.platforms.schools(ids)}
+    found = [
+        Member(schools[m.school_id], m.joined_year, m.school_id == platform.lead_school_id)
+        for m in platform.members
+        if m.school_id in schools
+    ]
+    return sorted(found, key=lambda member: (not member.lead, member.school.name))
 
 
 async def add_school(

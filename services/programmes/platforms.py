@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.domain import SubmissionKind
-from services.programmes.definitions import Programme, Programmes
+from services.programmes.schema import Programme, Programmes
 from storage.models import Platform, PlatformSchool, School, Submission
 from storage.uow import UnitOfWork
 
@@ -30,6 +30,11 @@ class Target:
     def key(self) -> str:
         """Short and unique among the choices (fits a button's callback data)."""
         return f"p{self.platform.id}" if self.platform else f"g{self.programme.id}"
+
+
+async def get(uow: UnitOfWork, platform_id: int) -> Platform | None:
+    """The platform of this number, if there is one."""
+    return await uow.platforms.get(platform_id)
 
 
 async def targets(

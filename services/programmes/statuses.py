@@ -9,7 +9,7 @@ from enum import StrEnum
 from services import calendar
 from services.domain import SubmissionKind, SubmissionStatus
 from services.programmes import platforms
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from storage.models import PlatformStatus
 from storage.uow import UnitOfWork
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from services.domain import SubmissionKind
 from services.programmes.deadlines import window_name
-from services.programmes.definitions import Programme, Programmes, Window
+from services.programmes.schema import Programme, Programmes, Window
 from storage.models import WindowOpening
 from storage.uow import UnitOfWork
 

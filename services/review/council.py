@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from services import calendar
-from services.programmes.definitions import Programme
+from services.programmes.schema import Programme
 from storage.models import CouncilMeeting, Submission
 from storage.uow import UnitOfWork
 

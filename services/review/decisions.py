@@ -15,7 +15,7 @@ from services import messages, outbox
 from services.domain import Role, SubmissionKind, SubmissionStatus
 from services.messages import Destinations
 from services.people.roles import coordinates
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.review import expertise
 from services.submissions import plans
 from storage.models import AuditEntry, Person, Submission, SubmissionVersion
@@ -141,7 +141,8 @@ async def _decision_messages(
     if published and destinations.channel is not None:
         rows.append(messages.publication(submission, destinations.channel, now))
     mentors = await mentors_of(uow, submission.school_id)
-    return rows + messages.decision_notices(submission, mentors, published, now)
+    author = await author_of(uow, submission)
+    return rows + messages.decision_notices(submission, author, mentors, published, now)
 
 
 async def _approval_blocked(
@@ -182,6 +183,13 @@ async def reopen(
 
 async def submission(uow: UnitOfWork, submission_id: int) -> Submission | None:
     return await uow.submissions.get(submission_id)
+
+
+async def author_of(uow: UnitOfWork, submission: Submission) -> Person:
+    """Who sent it (a submission does not load its author by itself: drafts never need it)."""
+    author = await uow.people.get(submission.author_id)
+    assert author is not None, "people are never deleted while their submissions stay"
+    return author
 
 
 async def attach_card(uow: UnitOfWork, submission_id: int, chat_id: int, message_id: int) -> None:

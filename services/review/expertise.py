@@ -15,7 +15,7 @@ from typing import Any
 
 from services import messages, outbox
 from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes.definitions import ExpertConclusion, Programmes
+from services.programmes.schema import ExpertConclusion, Programmes
 from storage.models import Submission
 from storage.uow import UnitOfWork
 

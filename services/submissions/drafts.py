@@ -12,7 +12,7 @@ from services import calendar
 from services.domain import SubmissionKind
 from services.people.roles import coordinates
 from services.programmes import deadlines, platforms
-from services.programmes.definitions import Programme, Programmes
+from services.programmes.schema import Programme, Programmes
 from services.submissions import forms, plans, stage_reports
 from services.submissions.files import IncomingFile
 from storage.models import Person, Platform, Submission, SubmissionFile
@@ -47,6 +47,17 @@ def snapshot(submission: Submission) -> Snapshot:
     return Snapshot(
         submission, json.loads(submission.values), json.loads(submission.context), files
     )
+
+
+async def submission(uow: UnitOfWork, submission_id: int) -> Submission | None:
+    """The submission of this id, whoever wrote it and whatever its status."""
+    return await uow.submissions.get(submission_id)
+
+
+async def own_draft(uow: UnitOfWork, submission_id: int, person_id: int) -> Snapshot | None:
+    """The person's draft of this id, decoded; None once it is sent or thrown away."""
+    found = await uow.submissions.draft_by_id(submission_id, person_id)
+    return snapshot(found) if found is not None else None
 
 
 def form_of(programmes: Programmes, snap: Snapshot) -> forms.Form:

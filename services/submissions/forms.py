@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from services.domain import SubmissionKind
-from services.programmes.definitions import Programme
+from services.programmes.schema import Programme
 from services.submissions.fields import FieldSpec, FieldType, is_answered
 from storage.models import Person, School
 

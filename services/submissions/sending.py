@@ -13,7 +13,7 @@ from services import calendar, messages, outbox
 from services.domain import SubmissionKind, SubmissionStatus
 from services.programmes import deadlines, windows
 from services.programmes.deadlines import Timing, Verdict
-from services.programmes.definitions import Programmes
+from services.programmes.schema import Programmes
 from services.submissions import versions
 from services.submissions.drafts import Snapshot, form_of, snapshot
 from storage.models import Submission, WindowOpening

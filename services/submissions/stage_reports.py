@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.programmes.definitions import Programme
+from services.programmes.schema import Programme
 from services.submissions import passport
 from services.submissions.passport import Stage
 from storage.models import Platform, Submission

@@ -66,6 +66,8 @@ class Person(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
+    districts: Mapped[list[DistrictMentor]] = relationship(lazy="raise", viewonly=True)
+    """The districts this person mentors whole; loaded with the person's identity only."""
 
 
 class Membership(Base):

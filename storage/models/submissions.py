@@ -72,8 +72,9 @@ class Submission(Base):
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
-    school: Mapped[School] = relationship(lazy="selectin")
-    author: Mapped[Person] = relationship(lazy="selectin")
+    school: Mapped[School] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[Person] = relationship(lazy="raise")
+    """Loaded where it is shown (the card, the notices), not with every draft."""
     files: Mapped[list[SubmissionFile]] = relationship(
         back_populates="submission",
         cascade="all, delete-orphan",

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.models import (
     DistrictMentor,
@@ -13,15 +14,47 @@ from storage.models import (
     Person,
     Role,
     School,
+    UserSettings,
 )
+
+_WHOLE_PERSON = (
+    joinedload(Person.memberships).joinedload(Membership.school),
+    joinedload(Person.districts),
+)
+"""A person with all their roles derive from, in the one statement that reads them."""
 
 
 class PersonRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
+    async def get(self, person_id: int) -> Person | None:
+        return await self._s.get(Person, person_id)
+
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         return await self._s.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+    async def identity(self, telegram_id: int) -> tuple[UserSettings | None, Person | None]:
+        """A Telegram user's settings and person, with memberships, schools and districts:
+        one statement (joins), as every update needs to know who is writing."""
+        row = (
+            (
+                await self._s.execute(
+                    select(UserSettings, Person)
+                    .outerjoin(Person, Person.telegram_id == UserSettings.telegram_id)
+                    .where(UserSettings.telegram_id == telegram_id)
+                    .options(*_WHOLE_PERSON)
+                )
+            )
+            .unique()
+            .first()
+        )
+        if row is None:  # never wrote before: no settings yet (a person seeded by staff)
+            person = await self._s.scalar(
+                select(Person).where(Person.telegram_id == telegram_id).options(*_WHOLE_PERSON)
+            )
+            return None, person
+        return row[0], row[1]
 
     def add(self, person: Person) -> None:
         self._s.add(person)

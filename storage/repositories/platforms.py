@@ -38,6 +38,16 @@ class PlatformRepository:
         )
         return rows.all()
 
+    async def programmes_of(self, school_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(school id, programme) of every platform these schools belong to, oldest first."""
+        rows = await self._s.execute(
+            select(PlatformSchool.school_id, Platform.programme)
+            .join(Platform, Platform.id == PlatformSchool.platform_id)
+            .where(PlatformSchool.school_id.in_(list(school_ids)))
+            .order_by(Platform.id)
+        )
+        return [(school_id, programme) for school_id, programme in rows.all()]
+
     async def of_programme(self, programme: str) -> Sequence[Platform]:
         rows = await self._s.scalars(
             select(Platform).where(Platform.programme == programme).order_by(Platform.id)

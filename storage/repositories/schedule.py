@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.models import (
     DistrictMentor,
@@ -210,11 +211,13 @@ class ScheduleRepository:
 
     async def changes_unanswered(self, decided_before: datetime) -> Sequence[Submission]:
         rows = await self._s.scalars(
-            select(Submission).where(
+            select(Submission)
+            .where(
                 # Sent back, or reopened by "Исправить" but not sent again (still decided).
                 Submission.status.in_((SubmissionStatus.CHANGES_REQUESTED, SubmissionStatus.DRAFT)),
                 Submission.decided_at <= decided_before,
             )
+            .options(joinedload(Submission.author))
         )
         return rows.all()
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.models import (
     PlannedEvent,
@@ -38,13 +39,11 @@ class SubmissionRepository:
         )
 
     async def draft_by_id(self, submission_id: int, author_id: int) -> Submission | None:
-        return await self._s.scalar(
-            select(Submission).where(
-                Submission.id == submission_id,
-                Submission.author_id == author_id,
-                Submission.status == SubmissionStatus.DRAFT,
-            )
-        )
+        """The author's draft: read once per update (then from the session), with its files."""
+        found = await self._s.get(Submission, submission_id, options=[joinedload(Submission.files)])
+        if found is None or found.author_id != author_id or found.status != SubmissionStatus.DRAFT:
+            return None
+        return found
 
     async def draft_of(
         self,

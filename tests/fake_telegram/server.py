@@ -374,6 +374,8 @@ class FakeTelegram:
         self.clock = clock
         self.calls: list[Call] = []
         self.retry_after_violations: list[Violation] = []
+        self.on_bot_message: Callable[[SentMessage], None] | None = None
+        """Called with each new message of the bot (a benchmark waits on it, not polling)."""
         self.faults_injected: Counter[FaultKind] = Counter()
         """Faults from inject_faults and outages by kind (fail_next ones are not counted)."""
         self.base_url = ""
@@ -925,7 +927,7 @@ class FakeTelegram:
         return stored
 
     def _new_bot_message(self, chat: Chat, **fields: Any) -> SentMessage:
-        return self.world.add_message(
+        message = self.world.add_message(
             SentMessage(
                 chat_id=chat.id,
                 message_id=self.world.next_message_id(chat.id),
@@ -934,6 +936,9 @@ class FakeTelegram:
                 **fields,
             )
         )
+        if self.on_bot_message is not None:
+            self.on_bot_message(message)
+        return message
 
     def _message_api(self, message: SentMessage, *, with_reply: bool = True) -> dict[str, Any]:
         """The Message object Telegram would return for ``message``."""
