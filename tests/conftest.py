@@ -9,9 +9,9 @@ from typing import Literal
 import pytest
 
 from bot.config import Settings
+from bot.emulator import FakeTelegram, RateLimits
 from storage import migrate
 from tests import postgres, seed
-from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.harness import (
     ADMIN_ID,
     STAFF_CHAT_ID,

@@ -16,10 +16,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.app import App, create_app
 from bot.config import Settings
+from bot.emulator import Chat, FakeTelegram, SentMessage, StoredFile, User
 from bot.pacing import Limits
 from services.programmes.loader import load_presets
 from services.reminders.planner import Moment
-from tests.fake_telegram import Chat, FakeTelegram, SentMessage, StoredFile, User
 
 LIMITS = Limits(private_per_second=50)
 """The fake lets journeys write fast to one person (see the `fake` fixture); groups keep

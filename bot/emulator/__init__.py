@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server for end-to-end tests of the bot.
+"""A Telegram Bot API emulator: the fake server of the tests and the server of `make demo`.
 
 Typical journey test::
 
@@ -17,7 +17,8 @@ network; afterwards ``fake.refused_calls()`` should be empty and every message t
 from .faults import DEFAULT_EXEMPT, FaultKind, FaultPlan
 from .html_check import ParsedText, ParseError, parse_html, utf16_len
 from .limits import RateLimits
-from .server import ApiError, Call, FakeTelegram, Violation
+from .protocol import ApiError, Call, Violation
+from .server import FakeTelegram
 from .world import Button, CallbackQuery, Chat, ForumTopic, SentMessage, StoredFile, User, World
 
 __all__ = [

@@ -253,9 +253,9 @@ class World:
         """Resolve a numeric id or "@username" (users and titled chats) to a chat."""
         if isinstance(chat_id, str):
             name = chat_id.removeprefix("@").lower()
-            for user in self.users.values():
-                if user.username and user.username.lower() == name and not user.is_bot:
-                    return self.private_chat(user)
+            for named in self.users.values():
+                if named.username and named.username.lower() == name and not named.is_bot:
+                    return self.private_chat(named)
             return None
         if chat_id in self.chats:
             return self.chats[chat_id]
