@@ -1,0 +1,99 @@
+"""/export: every submission of a period as a workbook; /export audit: the audit log.
+
+`/export` — the school year so far; `/export 01.09.2026` — from that day to today;
+`/export 01.09.2026 31.12.2026` — those days. Staff get the region, a coordinator or a mentor
+their own schools; the audit log is for staff only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aiogram.filters import CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.exports import sending, words
+from handlers.exports.sending import Built
+from services import calendar
+from services.exports import audit, submissions
+from services.exports.scope import of as scope_of
+from services.exports.submissions import Period
+
+AUDIT = frozenset({"audit", "аудит", "журнал"})
+
+
+def period(arguments: list[str], today: date) -> Period | None:
+    """The days the arguments name; None when they name none."""
+    try:
+        days = [datetime.strptime(word, "%d.%m.%Y").date() for word in arguments]
+    except ValueError:
+        return None
+    if len(days) > 2:
+        return None
+    first = days[0] if days else calendar.school_year_bounds(calendar.school_year_of(today))[0]
+    last = days[1] if len(days) == 2 else today
+    return Period(first, last) if first <= last else None
+
+
+def _shown(found: Period) -> tuple[str, str]:
+    return found.first.strftime("%d.%m.%Y"), found.last.strftime("%d.%m.%Y")
+
+
+async def cmd_export(message: Message, command: CommandObject, ctx: Ctx) -> None:
+    arguments = (command.args or "").split()
+    if arguments and arguments[0].casefold() in AUDIT:
+        await _export_audit(message, arguments[1:], ctx)
+        return
+    scope = scope_of(await ctx.roles())
+    if scope is None:
+        await message.answer(
+            _("Выгрузка доступна координаторам, наставникам и сотрудникам института.")
+        )
+        return
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
+    found = period(arguments, today)
+    if found is None:
+        await message.answer(
+            _(
+                "Укажите период: /export 01.09.2026 31.12.2026 (или только первый день — до "
+                "сегодня; без дат — с начала учебного года)."
+            )
+        )
+        return
+    count = await submissions.count(ctx.uow, found, scope, ctx.zone)
+
+    async def build() -> Built:
+        content = await submissions.workbook(
+            ctx.uow, found, scope, ctx.zone, ctx.clock.now(), words.submissions(ctx.programmes)
+        )
+        first, last = _shown(found)
+        caption = _("Заявки, отправленные с {first} по {last}: {count}.").format(
+            first=first, last=last, count=count
+        )
+        return Built(content, words.submissions_file(found.first, found.last), caption)
+
+    await sending.send_file(message, build, slow=sending.slow(count))
+
+
+async def _export_audit(message: Message, arguments: list[str], ctx: Ctx) -> None:
+    if not (await ctx.roles()).staff:
+        await message.answer(_("Журнал действий доступен только сотрудникам института."))
+        return
+    today = calendar.local_date(ctx.clock.now(), ctx.zone)
+    found = period(arguments, today)
+    if found is None:
+        await message.answer(_("Укажите период: /export audit 01.09.2026 31.12.2026"))
+        return
+    count = await audit.count(ctx.uow, found, ctx.zone)
+
+    async def build() -> Built:
+        content = await audit.workbook(ctx.uow, found, ctx.zone, words.audit())
+        first, last = _shown(found)
+        caption = _("Журнал действий с {first} по {last}: записей — {count}.").format(
+            first=first, last=last, count=count
+        )
+        return Built(content, words.audit_file(found.first, found.last), caption)
+
+    await sending.send_file(message, build, slow=sending.slow(count))
