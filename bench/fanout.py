@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from bot.app import create_i18n
 from bot.config import Settings
 from bot.delivery import LEASE, Sender, create_sender_bot
+from bot.emulator import FakeTelegram, RateLimits
 from bot.leases import Leases
 from handlers.outgoing import Outgoing
 from handlers.reminders.texts import make_renderer
@@ -35,7 +36,6 @@ from services.outbox import Planned
 from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
-from tests.fake_telegram import FakeTelegram, RateLimits
 
 TOKEN = "123456789:BENCH-token"
 FIRST_USER = 10_000_000

@@ -41,8 +41,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.emulator import FakeTelegram, RateLimits, SentMessage, User
 from storage import migrate
-from tests.fake_telegram import FakeTelegram, RateLimits, SentMessage, User
 
 TOKEN = "123456789:BENCH-token"
 STAFF_CHAT_ID = -1001000000001

@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         "--due", action="store_true", help="print what is due now and why (dry run)"
     )
     action.add_argument("--send", action="store_true", help="plan and send what is due now")
+    person = commands.add_parser("person", help="personal data of one person (152-ФЗ)")
+    what = person.add_subparsers(dest="person_command", required=True)
+    dump = what.add_parser("export", help="everything stored about the person, as JSON")
+    dump.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+    dump.add_argument("--output", type=Path, help="write the JSON to this file (else stdout)")
+    erase = what.add_parser("erase", help="remove the person's name and contacts")
+    erase.add_argument("telegram_id", type=int, help="the person's Telegram user id")
     return parser
 
 

@@ -20,6 +20,7 @@ from handlers.reminders.texts import make_renderer
 from handlers.ui.render import render_plain
 from services.clock import SystemClock
 from services.domain import Role
+from services.exports import personal_data
 from services.outbox import Planned
 from services.people import invitations, languages, schools_import
 from services.people.schools import Lookup, lookup
@@ -48,6 +49,8 @@ def execute(
         return asyncio.run(invite(settings, programmes, args.role, args.school, args.all))
     if command == "reminders":
         return asyncio.run(reminders_now(settings, programmes, send=args.send))
+    if command == "person":
+        return asyncio.run(person(settings, args.person_command, args.telegram_id, args.output))
     asyncio.run(run(create_app(settings, programmes)))
     return 0
 
@@ -98,6 +101,38 @@ async def invite(
             print(invitations.deep_link(username, issued[0].code))
     finally:
         await app.close()
+    return 0
+
+
+async def person(
+    settings: Settings, action: str, telegram_id: int, output: Path | None = None
+) -> int:
+    """`person export ID [--output FILE]`: everything stored about one person, as JSON;
+    `person erase ID`: their name and contacts removed, what they did kept (152-ФЗ)."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            if action == "export":
+                found = await personal_data.export(uow, telegram_id, SystemClock().now())
+                text = json.dumps(found, ensure_ascii=False, indent=2, default=str)
+                if output is None:
+                    print(text)
+                else:
+                    try:
+                        await asyncio.to_thread(output.write_text, text + "\n", "utf-8")
+                    except OSError as error:
+                        print(f"{output}: {error.strerror}", file=sys.stderr)
+                        return 1
+                    print(f"{output}: written")
+                return 0
+            erased = await personal_data.erase(uow, telegram_id, SystemClock().now())
+    finally:
+        await engine.dispose()
+    if not erased.found:
+        print(f"nothing is stored about {telegram_id}", file=sys.stderr)
+        return 1
+    changed = ", ".join(f"{kind} {count}" for kind, count in erased.changed.items())
+    print(f"erased the name and contacts of {telegram_id}: {changed or 'nothing left to erase'}")
     return 0
 
 

@@ -6,6 +6,7 @@ start-up as one line per setting (`describe`), not as a traceback from aiogram o
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -67,6 +68,10 @@ class Settings(BaseSettings):
     """Local hour reminders go out at: within the working day, never at night."""
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     staff_cache_seconds: int = Field(default=60, ge=0)
+    extra_days_off: Annotated[frozenset[date], NoDecode] = frozenset()
+    """Days off besides Russia's public holidays and their transfers (DD.MM.YYYY, commas)."""
+    extra_working_days: Annotated[frozenset[date], NoDecode] = frozenset()
+    """Working days besides Monday to Friday, such as a working Saturday (DD.MM.YYYY)."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -85,6 +90,21 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("extra_days_off", "extra_working_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        days: set[date] = set()
+        for part in filter(None, (p.strip() for p in value.replace(";", ",").split(","))):
+            try:
+                days.add(datetime.strptime(part, "%d.%m.%Y").date())
+            except ValueError:
+                raise _problem(
+                    f"{part!r} is not a date; write days as DD.MM.YYYY separated by commas"
+                ) from None
+        return frozenset(days)
 
     @field_validator("programme", mode="before")
     @classmethod

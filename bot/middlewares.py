@@ -25,7 +25,7 @@ from handlers.ui.dialogs import expired
 from services.clock import Clock
 from services.domain import Role
 from services.messages import Destinations
-from services.people import identity, languages, tutors
+from services.people import community, identity, languages, tutors
 from services.people.roles import Roles, roles_of
 from services.programmes.schema import Programmes
 from storage.fsm import DatabaseStorage
@@ -148,6 +148,7 @@ class UpdateIdentity:
             district_schools=await uow.people.schools_of_districts(districts) if districts else (),
             appointing=appointing.school_ids,
             mentor_title=appointing.mentor_title,
+            regional_tutor=await community.is_member(uow, self._programmes, person),
         )
 
 

@@ -18,6 +18,7 @@ from bot.app import App
 from bot.delivery import LEASE as SENDER_LEASE
 from services.reminders import planner
 from services.reminders.planner import Moment, PassReport
+from services.workdays import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ class Reminders:
         self._app = app
 
     def moment(self) -> Moment:
-        return Moment(
-            self._app.clock.now(), self._app.settings.zone, self._app.settings.reminder_hour
-        )
+        settings = self._app.settings
+        workdays = WorkingCalendar(settings.extra_days_off, settings.extra_working_days)
+        return Moment(self._app.clock.now(), settings.zone, settings.reminder_hour, workdays)
 
     async def plan(self) -> PassReport | None:
         """One planner pass, if this process holds (or can take) the planner lease."""

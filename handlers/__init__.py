@@ -7,7 +7,8 @@ whatever nobody else took (`ui.last`).
 
 from aiogram import Router
 
-from handlers import people, programmes, reminders, review, submissions, ui
+from handlers import exports, people, programmes, reminders, review, submissions, ui
+from handlers.ui.filters import on_the_loop
 
 
 def setup(staff_chat_id: int | None) -> Router:
@@ -19,7 +20,8 @@ def setup(staff_chat_id: int | None) -> Router:
         review.setup(staff_chat_id),
         programmes.setup(),
         reminders.setup(),
+        exports.setup(),
         submissions.setup(),
         ui.last(),
     )
-    return root
+    return on_the_loop(root)

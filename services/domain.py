@@ -11,6 +11,8 @@ from enum import StrEnum
 class Role(StrEnum):
     COORDINATOR = "coordinator"
     MENTOR = "mentor"
+    TUTOR = "tutor"
+    """Of the regional tutor community: invited to the region, not to a school."""
 
 
 class SubmissionKind(StrEnum):

@@ -32,6 +32,8 @@ class Rule(StrEnum):
     CARD_UNDELIVERED = "card_undelivered"
     DECISION = "decision"
     PUBLICATION = "publication"
+    PUBLICATION_FILE = "publication_file"
+    """The published event as an ICS file, right after the publication in the channel."""
     ACCESS_CARD = "access_card"
     ACCESS_CARD_EDIT = "access_card_edit"
     ACCESS_OUTCOME = "access_outcome"
@@ -160,6 +162,20 @@ def publication(submission: Submission, channel: int | str, now: datetime) -> Pl
     chat_id = channel if isinstance(channel, int) else 0
     return _row(
         Rule.PUBLICATION,
+        str(submission.id),
+        _subject(submission.id),
+        chat_id,
+        now,
+        sid=submission.id,
+        channel=channel,
+    )
+
+
+def publication_file(submission: Submission, channel: int | str, now: datetime) -> Planned:
+    """The event's ICS after its publication: the same chat, so it is delivered after it."""
+    chat_id = channel if isinstance(channel, int) else 0
+    return _row(
+        Rule.PUBLICATION_FILE,
         str(submission.id),
         _subject(submission.id),
         chat_id,

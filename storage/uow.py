@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.access_requests import AccessRequestRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.chats import KnownGroupRepository, UserSettingsRepository
+from storage.repositories.community import CommunityRepository
 from storage.repositories.council import CouncilRepository, ForumTopicRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.outbox import OutboxRepository
@@ -17,6 +18,7 @@ from storage.repositories.people import PersonRepository
 from storage.repositories.platforms import PlatformRepository
 from storage.repositories.schedule import ScheduleRepository
 from storage.repositories.schools import SchoolRepository
+from storage.repositories.statuses import StatusRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.windows import WindowRepository
 
@@ -43,6 +45,8 @@ class UnitOfWork:
         self.schedule = ScheduleRepository(session)
         self.platforms = PlatformRepository(session)
         self.windows = WindowRepository(session)
+        self.statuses = StatusRepository(session)
+        self.community = CommunityRepository(session)
 
     def before_commit(self, hook: BeforeCommit) -> None:
         """Run `hook` before every commit: the dialog state rides along with the change."""

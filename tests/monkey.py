@@ -32,6 +32,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
+from bot.emulator import Call, Chat, FakeTelegram, SentMessage
 from handlers.people.access import CDAccessDecision, CDSchool, CDSchoolMissing, CDSchoolPage
 from handlers.people.onboarding import CDConsent
 from handlers.people.tutors import CDTutor
@@ -52,7 +53,6 @@ from services.domain import Role, SubmissionStatus
 from storage.models import AccessRequest, PlannedEvent, School, Submission
 from storage.models import Person as PersonRow
 from tests import seed, steps
-from tests.fake_telegram import Call, Chat, FakeTelegram, SentMessage
 from tests.harness import STAFF_CHAT_ID, BotUnderTest, FrozenClock, Person
 
 SENT, IN_REVIEW = SubmissionStatus.SENT, SubmissionStatus.IN_REVIEW

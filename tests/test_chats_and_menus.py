@@ -36,7 +36,9 @@ async def test_staff_group_greeting_and_chatter_ignored(bot, people) -> None:
 async def test_commands_are_published_per_scope_and_language(bot) -> None:
     await publish_commands_for(bot.app)
     private = bot.fake.commands_for({"type": "all_private_chats"})
-    assert [c["command"] for c in private] == ["start", "help", "cancel", "language", "settings"]
+    assert [c["command"] for c in private] == [
+        "start", "help", "cancel", "language", "settings", "calendar", "export",
+    ]  # fmt: skip
     assert private[1]["description"] == "Что умеет бот"
     english = bot.fake.commands_for({"type": "all_private_chats"}, "en")
     assert english[1]["description"] == "What the bot can do"

@@ -25,8 +25,8 @@ from openpyxl import Workbook
 
 import bot.cli
 from bot.__main__ import main
+from bot.emulator import FakeTelegram
 from services.programmes.loader import preset_path
-from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,6 +23,7 @@ async def _send_application(bot, people, school: str, coordinator_name: str):
     await person.send("Цифровая среда")
     await person.send("Сферум")
     await person.press("Нет")
+    await person.send("На подписи в управлении образования")  # why there is no agreement yet
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         await person.send(document=bot.fake.world.add_file(name, b"%PDF", "application/pdf"))
         await person.press("Готово")

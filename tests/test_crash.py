@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator import FakeTelegram, RateLimits
 from services.domain import SubmissionStatus
 from storage.db import create_engine, create_session_factory
 from storage.models import Submission
 from storage.uow import UnitOfWorkFactory
 from tests import seed
-from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.harness import STAFF_CHAT_ID, TOKEN, BotUnderTest, FrozenClock, Person
 from tests.test_command_line import _env
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.delivery import LEASE, Sender, create_sender_bot
+from bot.emulator import FakeTelegram, RateLimits
 from bot.leases import Leases
 from bot.pacing import Limits
 from handlers.outgoing import Delivered
@@ -22,7 +23,6 @@ from services.outbox import Planned
 from storage.db import create_engine, create_session_factory
 from storage.models import Person, Reminder, ReminderStatus, UserSettings
 from storage.uow import UnitOfWorkFactory
-from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.harness import TOKEN, FrozenClock, close_quickly, default_now
 
 

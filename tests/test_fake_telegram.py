@@ -33,7 +33,7 @@ from aiogram.types import (
     Message,
 )
 
-from tests.fake_telegram import DEFAULT_EXEMPT, FakeTelegram, FaultKind, FaultPlan, RateLimits, User
+from bot.emulator import DEFAULT_EXEMPT, FakeTelegram, FaultKind, FaultPlan, RateLimits, User
 from tests.harness import FrozenClock, close_quickly
 
 MB = 1024 * 1024

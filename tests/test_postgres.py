@@ -17,12 +17,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 
 import tests.test_delivery as delivery
+from bot.emulator import FakeTelegram
 from services import outbox
 from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.models import Base, Reminder, ReminderStatus
 from storage.uow import UnitOfWorkFactory
-from tests.fake_telegram import FakeTelegram
 from tests.harness import default_now
 
 ROOT = Path(__file__).resolve().parent.parent

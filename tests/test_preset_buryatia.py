@@ -42,8 +42,14 @@ STAGES = (
     "Обобщающий: 05.2022 – 06.2022"
 )
 INDICATORS = (
-    "Доля уроков с использованием ЭОР — не менее 50 %\n"
-    "Наличие перспективного плана работы «Ресурсно – методического центра ЦОО №2»"
+    "Доля уроков с использованием ЭОР — не менее 50 %; анализ уроков; завучи по НМР\n"
+    "Наличие перспективного плана работы «Ресурсно – методического центра ЦОО №2»; "
+    "аналитическая справка; руководители творческих групп"
+)
+BASE = (
+    "МАОУ ХСОШ № 2: компьютерный класс, мобильный класс, интерактивные доски, проекторы — "
+    "учителя МАОУ «Хоринская СОШ №2»\n"
+    "МБОУ «Георгиевская СОШ»: интерактивные доски, проекторы — учителя школы"
 )
 
 
@@ -57,9 +63,13 @@ def test_buryatia_preset_follows_its_seed() -> None:
 
     «Программа муниципальной инновационной площадки «Модель цифровой образовательной среды
     школы в условиях реализации ФГОС в рамках Центрального образовательного округа №2»» (L5).
-    Passport headings: «Цель программы» (L19), «Задачи программы» (L23), «Сроки и этапы
+    Passport headings: «Разработчики программы» (L7), «Основания для разработки» (L10),
+    «Цель программы» (L19), «Задачи программы» (L23), «Сроки и этапы
     реализации программы» (L38), «Перечень основных мероприятий» (L49), «Ожидаемые
-    результаты» (L61); «Прогнозируемые результаты и возможные риски» (L164) with «Риски» /
+    результаты» (L61), «Исполнители программы» (L58); «База инновационной площадки» (L135–157):
+    «ОО / Материально-техническая база / Кадровые ресурсы»; «Оценивание результатов
+    реализации Программы» (L413–491): «Критерии / Показатели / Измерители / Ответственные»;
+    «Прогнозируемые результаты и возможные риски» (L164) with «Риски» /
     «Пути компенсации»; «План мероприятий по реализации Программы инновационной площадки»
     (L233) with «Мероприятия» / «Сроки» / «Ответственные».
     Stages (L40–47): «1 этап: подготовительный / сентябрь 2020 г - январь 2021 г / 2 этап:
@@ -96,7 +106,7 @@ def test_buryatia_preset_follows_its_seed() -> None:
     assert list(preset.applications.kinds()) == ["assignment"]
     assert {
         "topic", "goal", "tasks", "stages", "activities", "expected_results", "indicators",
-        "risks", "network_schools",
+        "risks", "network_schools", "developers", "grounds", "executors", "base",
     } <= set(assignment.fields)  # fmt: skip
     assert [(a.id, a.required) for a in assignment.attachments] == [("programme", True)]
     form = forms.build(preset, SubmissionKind.APPLICATION, "assignment", {})
@@ -104,6 +114,8 @@ def test_buryatia_preset_follows_its_seed() -> None:
     assert form.field("indicators").type.value == "indicators"
     assert form.field("activities").type.value == "events"
     assert form.field("risks").type.value == "long_text"
+    assert form.field("base").type.value == "base"
+    assert not any(form.field(f).optional for f in ("developers", "grounds", "executors", "base"))
 
     # The seed's stages, typed as the bot asks, are its four stages with their dates.
     assert passport.parse_stages(STAGES) == [
@@ -112,16 +124,25 @@ def test_buryatia_preset_follows_its_seed() -> None:
         {"name": "Аналитический", "start": "2022-04-01", "end": "2022-04-30"},
         {"name": "Обобщающий", "start": "2022-05-01", "end": "2022-06-30"},
     ]
-    # L489 as typed: the indicator and its target «не менее 50 %».
+    # L489–491 as typed: the indicator, its target «не менее 50 %», its measurer, who answers.
     assert passport.parse_indicators(
         "Использование ЭОР в учебной и внеурочной деятельности - проведение не менее 50 % "
-        "уроков с использованием ЭОР"
+        "уроков с использованием ЭОР; Анализ уроков и внеурочых занятий; Завучи по НМР"
     ) == [
         {
             "name": "Использование ЭОР в учебной и внеурочной деятельности",
             "target": "проведение не менее 50 % уроков с использованием ЭОР",
+            "measurer": "Анализ уроков и внеурочых занятий",
+            "responsible": "Завучи по НМР",
         }
     ]
+    # L142–145: «МАОУ ХСОШ № 2 / Компьютерный класс / Мобильный класс, интерактивные доски,
+    # проекторы. / Учителя МАОУ «Хоринская СОШ №2»».
+    assert passport.parse_base(BASE)[0] == {
+        "school": "МАОУ ХСОШ № 2",
+        "equipment": "компьютерный класс, мобильный класс, интерактивные доски, проекторы",
+        "staff": "учителя МАОУ «Хоринская СОШ №2»",
+    }
 
     # Reports: after each stage (silent on the deadline: 10 days after the stage ends),
     # each indicator's achieved value against its target.
@@ -176,22 +197,57 @@ def test_a_bad_stage_line_is_named(text: str, reason: str, line: int) -> None:
 
 def test_indicators_with_and_without_targets() -> None:
     assert passport.parse_indicators(
-        "1) Доля уроков с использованием ЭОР — не менее 50 %\n"
-        "-Увеличение количества персональных сайтов педагогов\n"
-        "• Эффективность работы «Ресурсно – методического центра» — есть анализ ИОС"
+        "1) Доля уроков с использованием ЭОР — не менее 50 %; анализ уроков; завучи по НМР\n"
+        "-Увеличение количества персональных сайтов педагогов; мониторинг сайтов; рабочие "
+        "группы; завучи\n"
+        "• Эффективность работы «Ресурсно – методического центра; ЦОО» — есть анализ ИОС; "
+        "аналитическая справка; руководители"
     ) == [
-        {"name": "Доля уроков с использованием ЭОР", "target": "не менее 50 %"},
-        {"name": "Увеличение количества персональных сайтов педагогов", "target": ""},
         {
-            "name": "Эффективность работы «Ресурсно – методического центра»",
+            "name": "Доля уроков с использованием ЭОР",
+            "target": "не менее 50 %",
+            "measurer": "анализ уроков",
+            "responsible": "завучи по НМР",
+        },
+        {
+            "name": "Увеличение количества персональных сайтов педагогов",
+            "target": "",
+            "measurer": "мониторинг сайтов",
+            "responsible": "рабочие группы; завучи",
+        },
+        {
+            "name": "Эффективность работы «Ресурсно – методического центра; ЦОО»",
             "target": "есть анализ ИОС",
+            "measurer": "аналитическая справка",
+            "responsible": "руководители",
         },
     ]
-    error = _refused(passport.parse_indicators, "Доля уроков — 50 %\n— не менее 50 %")
+    error = _refused(passport.parse_indicators, "Доля уроков — 50 %; а; б\n— не менее 50 %")
     assert (error.reason, error.params["line"]) == ("indicator_no_name", 2)
+    error = _refused(passport.parse_indicators, "Доля уроков — 50 %; анализ уроков")
+    assert (error.reason, error.params["line"]) == ("indicator_no_measurer", 1)
     assert _refused(passport.parse_indicators, " \n ").reason == "empty"
-    many = "\n".join(f"Показатель {n}" for n in range(31))
+    many = "\n".join(f"Показатель {n}; м; о" for n in range(31))
     assert _refused(passport.parse_indicators, many).reason == "lines_too_many"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("МАОУ ХСОШ № 2 компьютерный класс — учителя", "base_no_colon"),
+        (": компьютерный класс — учителя", "base_no_school"),
+        ("МАОУ ХСОШ № 2: компьютерный класс", "base_no_staff"),
+        ("МАОУ ХСОШ № 2: — учителя", "base_no_staff"),
+    ],
+)
+def test_a_bad_line_of_the_base_is_named(text: str, reason: str) -> None:
+    error = _refused(passport.parse_base, text)
+    assert (error.reason, error.params["line"]) == (reason, 1)
+
+
+def test_a_school_s_name_may_hold_a_colon_in_quotes() -> None:
+    [school] = passport.parse_base("МБОУ «Школа: будущее»: проекторы — учителя школы")
+    assert school["school"] == "МБОУ «Школа: будущее»" and school["equipment"] == "проекторы"
 
 
 # --- Stage reports: which, when ------------------------------------------------------------------
@@ -253,13 +309,18 @@ async def _apply(bot, lead) -> str:
     """The passport, every required question answered; returns the preview."""
     await lead.send("📝 Заявка")
     asked = await lead.press("Программа инновационной площадки")
-    assert "Шаг 1 из 15" in asked and f"Сейчас: {LEAD}" in asked
+    assert "Шаг 1 из 19" in asked and f"Сейчас: {LEAD}" in asked
     await lead.press("Оставить как есть")  # full name
     await lead.press("Оставить как есть")  # municipality: Хоринский район
     await lead.send("+7 301 482-21-64, hsosh2@example.ru")
     await lead.send("Бадмаева Светлана Цыреновна")
     await lead.press("Оставить как есть")  # the coordinator heads the platform
     await lead.send("Модель цифровой образовательной среды школы в рамках ЦОО №2")
+    asked = await lead.send("Завучи по НМР Соболевская М. М., Лубсанова Д. Д.")
+    assert "Основания для разработки программы" in asked
+    await lead.send(
+        "Закон № 273-ФЗ «Об образовании в Российской Федерации»; приказ Минобрнауки № 2"
+    )
     await lead.send(
         "Обеспечение высокого качества образования с использованием цифровых образовательных "
         "технологий"
@@ -268,7 +329,7 @@ async def _apply(bot, lead) -> str:
         "1. Организовать анализ информационно-образовательной среды ОО ЦОО №2.\n"
         "2. Обеспечить эффективную работу РМЦ."
     )
-    assert "Шаг 9 из 15" in asked and "по одному этапу в строке" in asked
+    assert "Шаг 11 из 19" in asked and "по одному этапу в строке" in asked
 
     # Stages: a line without its colon, then an overlap, each named; then the seed's four.
     refused = await lead.send(
@@ -277,12 +338,12 @@ async def _apply(bot, lead) -> str:
     assert (
         "Строка 2 («Организационно-деятельностный 02.2021 – 03.2022»): нет двоеточия"
     ) in refused
-    assert "Шаг 9 из 15" in refused
+    assert "Шаг 11 из 19" in refused
     refused = await lead.send("Подготовительный: 09.2020 – 01.2021\nАналитический: 01.2021")
     assert "Строка 2 («Аналитический: 01.2021»): этап начинается 01.01.2021" in refused
     assert "предыдущий кончается 31.01.2021" in refused
     asked = await lead.send(STAGES)
-    assert "Шаг 10 из 15" in asked and "План мероприятий программы" in asked
+    assert "Шаг 12 из 19" in asked and "План мероприятий программы" in asked
 
     # The plan of activities, one by one: title, dates, responsible.
     assert "Название мероприятия" in await lead.press("Добавить мероприятие")
@@ -295,13 +356,20 @@ async def _apply(bot, lead) -> str:
     await lead.send("Методический семинар ЦОО №2")
     await lead.send("Апрель 2022")
     await lead.send("Руководители творческих групп")
-    await lead.press("Готово")
+    asked = await lead.press("Готово")
+    assert "Исполнители программы" in asked
+    await lead.send("Учителя ХСОШ №2, учителя ОО ЦОО №2")
     await lead.send("Апробирована модель цифровой образовательной среды ЦОО №2.")
+    refused = await lead.send("МАОУ ХСОШ № 2: компьютерный класс")
+    assert "Строка 1 («МАОУ ХСОШ № 2: компьютерный класс»): после двоеточия нужны" in refused
+    await lead.send(BASE)
 
-    refused = await lead.send("— не менее 50 %")
-    assert "Строка 1 («— не менее 50 %»): перед тире нужно название показателя" in refused
+    refused = await lead.send("— не менее 50 %; анализ; завучи")
+    assert "Строка 1 («— не менее 50 %; анализ; завучи»): перед тире нужно название" in refused
+    refused = await lead.send("Доля уроков с использованием ЭОР — не менее 50 %")
+    assert "нужны измеритель и ответственный" in refused
     asked = await lead.send(INDICATORS)
-    assert "Шаг 13 из 15" in asked and "Риски и пути их компенсации" in asked
+    assert "Шаг 17 из 19" in asked and "Риски и пути их компенсации" in asked
     await lead.send("Отсутствие материально-технического обеспечения — привлечение спонсоров.")
     for typed, year in (("Георгиевская", 2019), ("Булумская", 2019), ("Зун-Хурайская", 2020)):
         assert "С какого года" in await lead.send(typed)
@@ -325,8 +393,14 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
         "Этапы: 1. Подготовительный: сентябрь 2020 – январь 2021\n"
         "2. Организационно-деятельностный: февраль 2021 – март 2022\n"
         "3. Аналитический: апрель 2022\n4. Обобщающий: май – июнь 2022",
-        "Показатели: 1. Доля уроков с использованием ЭОР — не менее 50 %\n"
-        "2. Наличие перспективного плана работы «Ресурсно – методического центра ЦОО №2»",
+        "Показатели: 1. Доля уроков с использованием ЭОР — не менее 50 % (измеритель: анализ "
+        "уроков; ответственный: завучи по НМР)\n"
+        "2. Наличие перспективного плана работы «Ресурсно – методического центра ЦОО №2» "
+        "(измеритель: аналитическая справка; ответственный: руководители творческих групп)",
+        "База площадки (оборудование — кадры): 1. МАОУ ХСОШ № 2: компьютерный класс, мобильный "
+        "класс, интерактивные доски, проекторы — учителя МАОУ «Хоринская СОШ №2»",
+        "Разработчики программы: Завучи по НМР Соболевская М. М., Лубсанова Д. Д.",
+        "Исполнители программы: Учителя ХСОШ №2, учителя ОО ЦОО №2",
         "План мероприятий: 1. Анкетирование педагогов по ИКТ-компетентности "
         "(Сентябрь – октябрь 2020, Завучи по НМР)",
         "Риски и пути их компенсации: Отсутствие материально-технического обеспечения",
@@ -395,6 +469,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert "Шаг 1 из 8" in intro and "Сейчас: 31" in intro
     asked = await lead.press("Оставить как есть")
     assert "Доля уроков с использованием ЭОР (цель: не менее 50 %) — чего достигли?" in asked
+    assert "Измеритель и ответственный: анализ уроков; завучи по НМР." in asked
     asked = await lead.send("52 % уроков с ЭОР в школах сети")
     assert (
         "Наличие перспективного плана работы «Ресурсно – методического центра ЦОО №2» — чего "

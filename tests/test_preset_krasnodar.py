@@ -96,9 +96,11 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     clock.set(datetime(2027, 11, 1, 9, 0, tzinfo=UTC))  # the rector's order after the Council
     await olga.send_in(staff_chat, "/granted 1 01.11.2027")
     granted = bot.fake.last_bot_message(STAFF_CHAT_ID).text
-    assert "Действует до 01.11.2030" in granted and "дорожной карте" in granted
+    assert "Действует до 01.11.2030" in granted and "Дорожную карту" in granted
 
-    # 5.4.1: the roadmap is due 10 days after the certificate; reminded on the next day.
+    # 5.4.1: the certificate is out on 01.11; the roadmap is due 10 days later, reminded on
+    # the next day.
+    await olga.send_in(staff_chat, "/certificate 1 01.11.2027")
     clock.set(datetime(2027, 11, 2, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "нужно отправить до 11.11.2027" in maria.last.text

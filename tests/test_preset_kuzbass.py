@@ -107,7 +107,7 @@ def test_kuzbass_preset_follows_its_seed() -> None:
     assert kuzbass.status.term_years is None and kuzbass.status.extension_max_years == 0
     assert kuzbass.status.roadmap_due_days_after_certificate is None
     assert kuzbass.windows.application is None and kuzbass.council is None
-    assert list(kuzbass.applications.kinds()) == ["assignment"]
+    assert list(kuzbass.applications.kinds()) == ["assignment", "training"]
     report = kuzbass.windows.report
     assert report is not None
     assert report.yearly == YearlyWindow(DayMonth(6, 1), DayMonth(6, 30))
@@ -246,7 +246,8 @@ async def test_network_applies_announces_is_reminded_and_the_lead_reports(
     [event_card] = _cards(bot, "Анонс мероприятия № 2")
     assert MEMBER in event_card.text and f"Направление: {DIRECTIONS[3]}" in event_card.text
     await olga.press("Одобрить", message=event_card)
-    [post] = bot.fake.bot_messages(CHANNEL_ID)
+    post, ics = bot.fake.bot_messages(CHANNEL_ID)  # the publication, then its event (ICS)
+    assert ics.document_id is not None
     assert "Фестиваль проектов" in post.text and f"Направление: {DIRECTIONS[3]}" in post.text
 
     # 4. The eve of the event, then "did it take place?": the member answers.

@@ -107,7 +107,8 @@ def test_loiro_preset_follows_its_seed() -> None:
 
     # Приложение 3: Мероприятие, Сроки проведения, Ответственный for each event of the school
     # year; «Отчет о выполнении» is asked in the report, one answer per event.
-    assert loiro.reports.plan_fields == ("school_year", "title", "dates", "responsible")
+    # 4.6: «комплекс учебных мероприятий на учебный год и формы их проведения».
+    assert loiro.reports.plan_fields == ("school_year", "title", "form", "dates", "responsible")
     assert "plan_completion" in loiro.reports.report_fields
     plan = [
         {"title": "Вебинар «О планировании работы»", "dates": "12.04.2027", "responsible": "А."},
@@ -176,7 +177,7 @@ async def _consultant_by_link(bot, people, olga, staff_chat):
     return natalia
 
 
-async def _seven_rows(person, events: list[tuple[str, str, str]]) -> str:
+async def _seven_rows(person, events: list[tuple[str, str, str, str]]) -> str:
     """Through the seven rows of прил. 2 to the preview; returns the preview."""
     asked = await person.press("✅ Оставить как есть")  # 1. full name from the school list
     assert "Шаг 2 из 7" in asked
@@ -189,9 +190,10 @@ async def _seven_rows(person, events: list[tuple[str, str, str]]) -> str:
     asked = await person.send("Жуковицкая Наталья Николаевна")  # 6. scientific consultant
     assert "Шаг 7 из 7" in asked and "Сетевой план-график" in asked
     assert "Готово" not in str(person.last.buttons()), "the plan-schedule needs an event"
-    for title, dates, responsible in events:
+    for title, form, dates, responsible in events:
         assert "Название мероприятия" in await person.press("Добавить мероприятие")
-        assert "Сроки" in await person.send(title)
+        assert "Форма мероприятия" in await person.send(title)
+        assert "Сроки" in await person.press(form)
         assert "Ответственный" in await person.send(dates)
         added = await person.send(responsible)
         assert f"Добавлено: {title}" in added
@@ -233,13 +235,25 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     preview = await _seven_rows(
         maria,
         [
-            ("Мастер-класс «Современный урок»", "15.12.2026", "Петрова Анна Сергеевна"),
-            ("Круглый стол «Работа со слабоуспевающими детьми»", "март 2027", "Иванова М. П."),
+            (
+                "Мастер-класс «Современный урок»",
+                "мастер-класс",
+                "15.12.2026",
+                "Петрова Анна Сергеевна",
+            ),
+            (
+                "Круглый стол «Работа со слабоуспевающими детьми»",
+                "круглый стол",
+                "март 2027",
+                "Иванова М. П.",
+            ),
         ],
     )
     assert "Научный руководитель: Жуковицкая Наталья Николаевна" in preview
-    assert "1. Мастер-класс «Современный урок» (15.12.2026, Петрова Анна Сергеевна)" in preview
-    assert "2. Круглый стол «Работа со слабоуспевающими детьми» (март 2027" in preview
+    assert (
+        "1. Мастер-класс «Современный урок» (мастер-класс, 15.12.2026, Петрова Анна Сергеевна)"
+    ) in preview
+    assert "2. Круглый стол «Работа со слабоуспевающими детьми» (круглый стол, март 2027" in preview
     sent = await maria.press("Отправить")
     assert "Заявка № 1 отправлен(а)" in sent
 
@@ -263,8 +277,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     assert "«Мастер-класс «Современный урок»» проходит 15.12.2026" in reminder.text
     assert "не позднее 08.12.2026" in reminder.text
     asked = await maria.press("Подать анонс", message=reminder)
-    assert "Форма мероприятия" in asked
-    await maria.press("мастер-класс")
+    assert "Дата и время мероприятия" in asked, "the form comes from the plan-schedule (4.6)"
     await maria.send("15.12.2026 10:00")
     await maria.send("МБОУ «Гатчинская СОШ № 8», актовый зал")
     await maria.send("Учителя школ района с низкими результатами")
@@ -287,7 +300,9 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     await petr.send("📝 Заявка")
     intro = await petr.press("присвоение статуса")
     assert "Сейчас приём закрыт: сроки объявляются распоряжением" in intro
-    await _seven_rows(petr, [("Семинар «Наставничество»", "февраль 2027", "Пётр Петров")])
+    await _seven_rows(
+        petr, [("Семинар «Наставничество»", "практикум", "февраль 2027", "Пётр Петров")]
+    )
     kept = await petr.press("Отправить")
     assert "Черновик сохранён, но не отправлен: сейчас приём закрыт" in kept
     assert "бот сообщит, когда он начнётся" in kept
@@ -401,7 +416,7 @@ async def test_before_any_order_an_application_waits_as_a_draft(bot, people) -> 
     await maria.send("📝 Заявка")
     intro = await maria.press("присвоение статуса")
     assert "Сейчас приём закрыт: сроки объявляются распоряжением" in intro
-    preview = await _seven_rows(maria, [("Вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
+    preview = await _seven_rows(maria, [("Вебинар", "вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
     assert "Сейчас приём закрыт: он откроется по распоряжению" in preview
     kept = await maria.press("Отправить")
     assert "бот сообщит, когда он начнётся" in kept
@@ -425,7 +440,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     await steps.tick(bot)
     await maria.send("📝 Заявка")
     await maria.press("присвоение статуса")
-    await _seven_rows(maria, [("Вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
+    await _seven_rows(maria, [("Вебинар", "вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
     assert "отправлен(а)" in await maria.press("Отправить")
 
     clock.set(datetime(2026, 12, 13, 7, 5, tzinfo=UTC))  # a week before the last day

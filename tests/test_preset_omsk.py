@@ -69,22 +69,19 @@ def test_omsk_preset_follows_its_seed() -> None:
     omsk = load_preset("omsk-internship")
     assert omsk.seed == "002_3af95056f3294ea4.txt"
     assert omsk.status.term_years == 3 and omsk.status.extension_max_years == 0
+    assert omsk.status.term_up_to, "2.1.5: «на срок до 3-х лет» — an order may give less"
     assert omsk.council is None and omsk.applications.extension is None
     assert omsk.windows.application is None, "applications are taken at any time"
     report = omsk.windows.report
     assert report is not None and report.yearly is not None
     assert (str(report.start), str(report.end)) == ("06-01", "06-30")
 
+    # 2.1.6: the application «по определенной форме (Приложение 1)» is a file; typed, only
+    # what the bot needs and the form may lack: the topic (2.3.1 «единой темой») and the
+    # network (2.3.1 «одного или нескольких ... в форме сетевого взаимодействия»), optional.
     assignment = omsk.applications.assignment
-    assert assignment.fields == (
-        "full_name",
-        "legal_address",
-        "municipality",
-        "contacts",
-        "head",
-        "platform_head",
-        "topic",
-    )
+    assert assignment.fields == ("topic", "network_schools")
+    assert assignment.optional_fields == ("network_schools",)
     assert [(a.id, a.required) for a in assignment.attachments] == [
         ("application", True),
         ("programme", True),
@@ -117,6 +114,8 @@ def test_omsk_preset_follows_its_seed() -> None:
     assert omsk.monitoring is not None
     assert omsk.monitoring.platforms_per_district_min == 5
     assert omsk.monitoring.conditions_met_percent == 100
+    # 3.2: «размещением оперативной информации на сайте департамента образования».
+    assert omsk.monitoring.published_on and "omsk.edu.ru" in omsk.monitoring.published_on
     assert "семинар" in omsk.announcements.forms and "вебинар" in omsk.announcements.forms
     assert omsk.announcements.lead_days == 7, "seed silent: a week, chosen in the preset"
 
@@ -154,18 +153,20 @@ async def _forged(bot, person, message, data: str):
     return query
 
 
-async def _apply(bot, maria) -> None:
+async def _apply(bot, maria, network: tuple[str, ...] = ()) -> None:
     """The assignment application with both files, from the menu to «Отправить»."""
     await maria.send("📝 Заявка")
     asked = await maria.press("присвоение статуса")
-    assert "Шаг 1 из 9" in asked and f"Сейчас: {GYMNASIUM}" in asked
-    await maria.press("✅ Оставить как есть")  # full name from the school list
-    await maria.press("✅ Оставить как есть")  # legal address
-    await maria.press("✅ Оставить как есть")  # municipal district
-    await maria.press("✅ Оставить как есть")  # contacts
-    await maria.send("Петров Иван Иванович")  # head of the school
-    await maria.press("✅ Оставить как есть")  # platform head: the coordinator
+    assert "Шаг 1 из 4" in asked and "Тема (направление) работы площадки" in asked
     asked = await maria.send("Наставничество как ресурс профессионального роста")
+    assert "Школы сети, кроме вашей" in asked and "Пропустить" in str(maria.last.buttons())
+    if network:
+        for school in network:
+            await maria.send(school)
+            await maria.send("2026")
+        asked = await maria.press("Готово")
+    else:
+        asked = await maria.press("Пропустить")
     assert "Заявка по определённой форме (Приложение 1)" in asked
     await maria.send(document=steps.pdf(bot, "zayavka.pdf"))
     asked = await maria.press("Готово")
@@ -173,7 +174,7 @@ async def _apply(bot, maria) -> None:
     assert "печатный экземпляр передаётся в департамент образования" in asked
     await maria.send(document=steps.pdf(bot, "programma.pdf"))
     preview = await maria.press("Готово")
-    assert "Муниципалитет: Кировский АО" in preview
+    assert "Юридический адрес" not in preview and "Контакты" not in preview
     sent = await maria.press("Отправить")
     assert "Заявка № 1 отправлен(а)" in sent
 
@@ -468,7 +469,7 @@ async def test_two_programmes_applicant_is_asked_which_and_gets_its_form(bot, pe
     assert "Прекращение деятельности стажировочной площадки" in kinds
     assert not any("продление" in k for k in kinds)
     asked = await maria.press("присвоение статуса муниципальной")
-    assert "Шаг 1 из 9" in asked  # the Omsk form; Krasnodar's has 12 steps
+    assert "Шаг 1 из 4" in asked  # the Omsk form; Krasnodar's has 12 steps
     async with bot.app.uow_factory() as uow:
         draft = (await uow.session.scalars(select(Submission))).one()
     assert draft.programme == "omsk-internship"

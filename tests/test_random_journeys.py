@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram, RateLimits
+from bot.emulator import FakeTelegram, RateLimits
 from tests.harness import STAFF_CHAT_ID, TOKEN, BotUnderTest, FrozenClock, Person
 from tests.monkey import UPDATE_LOG, Monkey, cast
 

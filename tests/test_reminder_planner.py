@@ -185,19 +185,23 @@ async def test_status_term_and_roadmap(bot, people) -> None:
                 programme=KRASNODAR.id,
                 granted_on=date(2026, 11, 20),
                 expires_on=date(2029, 11, 20),
+                certificate_on=date(2026, 11, 23),
             )
         )
         await uow.commit()
-    await _plan(bot, moment(2026, 11, 21))
-    await _plan(bot, moment(2026, 11, 27))
+    await _plan(bot, moment(2026, 11, 24))
     await _plan(bot, moment(2026, 11, 30))
+    await _plan(bot, moment(2026, 12, 3))
     await _plan(bot, moment(2029, 5, 20))
     stored = await _rows(bot)
     assert {r.chat_id for r in stored} == {maria.id}
     rows = [(r.rule, r.due_at.date().isoformat()) for r in stored]
-    assert ("roadmap_1", "2026-11-21") in rows and ("roadmap_7", "2026-11-27") in rows
-    assert ("roadmap_10", "2026-11-30") in rows
+    # Counted from the certificate (табл. 1), not from the order.
+    assert ("roadmap_1", "2026-11-24") in rows and ("roadmap_7", "2026-11-30") in rows
+    assert ("roadmap_10", "2026-12-03") in rows
     assert ("status_expiry_6m", "2029-05-20") in rows
+    [expiry] = [r for r in stored if r.rule == "status_expiry_6m"]
+    assert json.loads(expiry.payload)["extends_until"] == "2030-11-20"
 
 
 async def test_staff_digest_only_on_working_days(bot, people) -> None:

@@ -156,8 +156,8 @@ async def test_granted_status_brings_roadmap_and_term_reminders(
     clock.set(datetime(2026, 11, 21, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert (
-        "план работы (дорожную карту) на весь период нужно отправить до 30.11.2026"
-        in maria.last.text
+        "План работы (дорожную карту) на весь срок нужно отправить не позднее 10 дней "
+        "после публикации свидетельства" in maria.last.text
     )
     clock.set(datetime(2029, 5, 20, 7, 5, tzinfo=UTC))
     await steps.tick(bot)

@@ -72,7 +72,8 @@ async def test_card_claim_approve_notifies_and_publishes(bot, people, coordinato
     assert "Анонс мероприятия № 1 одобрен(а)" in maria.last.text
     assert "опубликован в канале" in maria.last.text
     assert "Школа «МАОУ Гимназия № 5»" in mentor.last.text and "одобрен(а)" in mentor.last.text
-    [post] = bot.fake.bot_messages(CHANNEL_ID)
+    post, ics = bot.fake.bot_messages(CHANNEL_ID)  # the publication, then its event (ICS)
+    assert ics.document_id is not None
     assert "Семинар «Цифровая школа»" in post.text and "15.12.2026 10:00" in post.text
 
     listing = await maria.send("📂 Мои заявки")

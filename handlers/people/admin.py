@@ -13,7 +13,7 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Admin, Ctx, Staff
-from handlers.people import district_invites
+from handlers.people import community_invites, district_invites
 from handlers.ui.render import render
 from services.domain import Role
 from services.people import invitations, schools, schools_import
@@ -65,6 +65,9 @@ async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ct
     words = (command.args or "").split(maxsplit=1)
     role = _role(words[0]) if words else None
     target = words[1].strip() if len(words) > 1 else ""
+    if words and words[0].casefold() in community_invites.WORDS and not target:
+        await community_invites.invite_tutor(message, bot, ctx)
+        return
     if words and words[0].casefold() in district_invites.WORDS and target:
         await district_invites.invite_consultant(
             message, target, ctx.uow, ctx.clock, bot, ctx.invite_ttl_days, ctx.zone

@@ -118,7 +118,7 @@ async def start_with_code(
         code=code,
         school=invitation.target,
         role=invitation.role.value,
-        district=invitation.school_id is None,
+        district=invitation.district is not None,
         title=title,
     )
     await _ask_consent(message, state, ctx)

@@ -2,10 +2,16 @@
 
 from aiogram import Router
 
-from handlers.programmes import indicators, networks, windows
+from handlers.programmes import certificates, indicators, networks, publication, windows
 
 
 def setup() -> Router:
     router = Router(name="programmes")
-    router.include_routers(networks.setup(), indicators.setup(), windows.setup())
+    router.include_routers(
+        networks.setup(),
+        publication.setup(),  # «/indicators public» before /indicators
+        indicators.setup(),
+        windows.setup(),
+        certificates.setup(),
+    )
     return router

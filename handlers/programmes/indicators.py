@@ -8,6 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx, Staff
+from handlers.exports.charts import send_indicators_chart
 from handlers.submissions import texts
 from handlers.ui.render import render
 from handlers.ui.staff import refuse_commands
@@ -35,6 +36,8 @@ async def cmd_indicators(message: Message, ctx: Ctx) -> None:
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
     for programme, targets in monitored:
         found = await indicators.measure(ctx.uow, programme, targets, today)
+        if len((message.text or "").split()) == 1:  # `/indicators` alone: with its chart
+            await send_indicators_chart(message, found, today.strftime("%d.%m.%Y"))
         await message.answer(
             render(
                 "indicators.html.j2",

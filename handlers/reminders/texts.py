@@ -80,6 +80,11 @@ def make_renderer(i18n: I18n, zone: ZoneInfo) -> Callable[[Reminder, str], Await
                 stage=passport_texts.stage_name,
                 stage_kind=passport_texts.stage_kind,
                 kinds=kinds,
+                variants={
+                    "extension": _("продление"),
+                    "completion": _("завершение"),
+                    "early_termination": _("досрочное прекращение"),
+                },
             )
             return text, _buttons(reminder, payload)
 

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from pydantic import Field
 
-from handlers.submissions import passport_texts, texts
+from handlers.submissions import documents, passport_texts, texts
 from handlers.submissions.state import summary
 from handlers.ui.render import render
 from services.domain import SubmissionKind, SubmissionStatus
@@ -65,8 +65,17 @@ def topic_title(topic: str) -> str:
 
 
 def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeyboardMarkup | None:
+    rows = _decision_rows(submission, programmes)
+    if submission.kind is SubmissionKind.APPLICATION and documents.printable(submission):
+        rows.append([documents.docx_button(submission.id)])  # the regulation's form, printed
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _decision_rows(
+    submission: Submission, programmes: Programmes
+) -> list[list[InlineKeyboardButton]]:
     if submission.status not in decisions.OPEN:
-        return None
+        return []
     decide = [
         InlineKeyboardButton(
             text=_("✅ Одобрить"),
@@ -94,7 +103,7 @@ def card_keyboard(submission: Submission, programmes: Programmes) -> InlineKeybo
             callback_data=CDReview(action=ReviewAct.EXPERT, sid=submission.id).pack(),
         )
         rows.insert(-1, [conclude])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return rows
 
 
 def _shorten(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
@@ -130,11 +139,24 @@ async def card_text(
             changed_labels=changed_labels,
             expert_title=expert.title if expert else "",
             conclusion=expertise.given(submission),
+            warnings=_warnings(snap),
             zone=zone,
         )
         if len(text) <= TEXT_LIMIT:
             break
     return text
+
+
+def _warnings(snap: drafts.Snapshot) -> list[str]:
+    """What the regulation expects and the submission lacks, first thing on the card."""
+    if snap.values.get("municipal_agreement") is False:
+        return [
+            _(
+                "Нет согласования с муниципальным органом управления образованием: положение "
+                "требует его. Пояснение школы — ниже."
+            )
+        ]
+    return []
 
 
 def _programme_title(submission: Submission, programmes: Programmes) -> str:

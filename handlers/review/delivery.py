@@ -18,6 +18,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from handlers.exports.publication import event_file
 from handlers.outgoing import Delivered, NothingToSendError, RuleSender
 from handlers.review.cards import TOPIC_OF_KIND, CDFix, card_keyboard, card_text, topic_title
 from handlers.submissions import passport_texts
@@ -56,6 +57,7 @@ class CardDelivery:
             Rule.CARD_UNDELIVERED: self._card_undelivered,
             Rule.DECISION: self._decision,
             Rule.PUBLICATION: self._publication,
+            Rule.PUBLICATION_FILE: self._publication_file,
         }
 
     async def _submission(self, uow: UnitOfWork, payload: dict[str, Any]) -> Submission:
@@ -195,6 +197,17 @@ class CardDelivery:
             when=when.strftime("%d.%m.%Y %H:%M") if when else "",
         )
         sent = await bot.send_message(payload.get("channel") or row.chat_id, text)
+        return Delivered(sent.message_id)
+
+    async def _publication_file(
+        self, bot: Bot, row: Reminder, payload: dict[str, Any]
+    ) -> Delivered:
+        async with self._uow() as uow:
+            submission = await self._submission(uow, payload)
+        document = await event_file(bot, submission, self._zone)
+        if document is None:
+            raise NothingToSendError  # no date: nothing to put in a calendar
+        sent = await bot.send_document(payload.get("channel") or row.chat_id, document)
         return Delivered(sent.message_id)
 
 

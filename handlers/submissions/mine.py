@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.submissions import passport_texts, texts
+from handlers.submissions import documents, passport_texts, texts
 from handlers.submissions.resume import resume_at_first_gap
 from handlers.submissions.state import summary
 from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
@@ -161,6 +161,8 @@ async def _show_item(message: Message, item: Submission, is_own_draft: bool, ctx
                 ]
             ]
         )
+    elif documents.printable(item):  # an application or a report, for the school's archive
+        markup = InlineKeyboardMarkup(inline_keyboard=[[documents.docx_button(item.id)]])
     await message.answer(
         render(
             "submission_details.html.j2",

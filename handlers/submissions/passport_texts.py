@@ -11,6 +11,8 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions import texts
+from services.domain import SubmissionKind
+from services.programmes.roadmaps import ROADMAP
 from services.submissions.fields import FieldError
 from services.submissions.passport import Stage, stage_of
 from services.submissions.stage_reports import Problem
@@ -47,8 +49,26 @@ def stage_lines(items: Sequence[Mapping[str, Any]]) -> str:
 
 
 def indicator_lines(items: Sequence[Mapping[str, Any]]) -> str:
+    """«1. Доля уроков с ЭОР — не менее 50 % (измеритель: анализ уроков; ответственный: …)»."""
+    lines = []
+    for n, item in enumerate(items, start=1):
+        line = (
+            f"{n}. {item['name']} — {item['target']}"
+            if item.get("target")
+            else f"{n}. {item['name']}"
+        )
+        if item.get("measurer") or item.get("responsible"):
+            line += " " + _("(измеритель: {measurer}; ответственный: {responsible})").format(
+                measurer=item.get("measurer") or "—", responsible=item.get("responsible") or "—"
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def base_lines(items: Sequence[Mapping[str, Any]]) -> str:
+    """«1. МАОУ ХСОШ № 2: компьютерный класс — учителя школы», one school a line."""
     return "\n".join(
-        f"{n}. {item['name']} — {item['target']}" if item.get("target") else f"{n}. {item['name']}"
+        f"{n}. {item['school']}: {item['equipment']} — {item['staff']}"
         for n, item in enumerate(items, start=1)
     )
 
@@ -70,16 +90,21 @@ def stage_name(stage: Mapping[str, Any]) -> str:
 
 
 def kind_of(submission: Submission) -> str:
-    """The kind as people call it: a stage report says whether it is interim or final."""
+    """The kind as people call it: a stage report says whether it is interim or final, the
+    roadmap is named as such."""
     stage = _stage(submission)
-    return stage_kind(stage) if stage else texts.kind_name(submission.kind)
+    if stage:
+        return stage_kind(stage)
+    if submission.kind is SubmissionKind.PLAN and submission.variant == ROADMAP:
+        return _("Дорожная карта")
+    return texts.kind_name(submission.kind)
 
 
 def title_of(submission: Submission) -> str:
     """«Промежуточный отчёт: этап 2 «…» (февраль 2021 – март 2022)»; else the kind."""
     stage = _stage(submission)
     if stage is None:
-        return texts.kind_name(submission.kind)
+        return kind_of(submission)
     return f"{stage_kind(stage)}: {stage_name(stage)}"
 
 
@@ -113,6 +138,17 @@ def refusal(error: FieldError) -> str | None:
             "по порядку и не пересекаются."
         ),
         "indicator_no_name": _("перед тире нужно название показателя."),
+        "indicator_no_measurer": _(
+            "после показателя через точку с запятой нужны измеритель и ответственный: "
+            "«… — не менее 50 %; анализ уроков; завучи по НМР»."
+        ),
+        "base_no_colon": _("нет двоеточия между названием школы и её базой."),
+        "base_no_school": _("перед двоеточием нужно название школы."),
+        "base_no_staff": _(
+            "после двоеточия нужны оборудование и, через тире, кадры: «компьютерный класс — "
+            "учителя школы»."
+        ),
+        "base_too_long": _("название школы, оборудование или кадры длиннее {limit} символов."),
         "indicator_too_long": _("название или целевое значение длиннее {limit} символов."),
     }
     if error.reason == "lines_too_many":

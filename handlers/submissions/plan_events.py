@@ -11,6 +11,7 @@ from handlers.context import Ctx
 from handlers.submissions.field_errors import explain
 from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft, taken
 from handlers.ui.dialogs import ask_again, question
+from services.programmes.roadmaps import ROADMAP
 from services.submissions import drafts
 from services.submissions.fields import FieldError, FieldSpec, FieldType
 from services.submissions.forms import ACTIVITY_FIELDS
@@ -28,6 +29,10 @@ async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
     programme = programmes.of(plan.programme) if plan else programmes.default
     fields = []
     for name in programme.reports.plan_fields:
+        if name == "school_year" and plan is not None and plan.variant == ROADMAP:
+            # The roadmap lists events by school year for the whole term (Krasnodar 3.5).
+            fields.append(FieldSpec(name, FieldType.TEXT))
+            continue
         if name == "school_year":
             continue
         if name == "form":
@@ -39,6 +44,7 @@ async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
 
 def _questions() -> dict[str, str]:
     return {
+        "school_year": _("Учебный год мероприятия, например 2027/2028."),
         "title": _("Название мероприятия."),
         "form": _("Форма мероприятия."),
         "dates": _("Сроки: месяц или дата, например «декабрь 2026» или «15.12.2026»."),

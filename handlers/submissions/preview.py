@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.submissions import passport_texts, texts
+from handlers.submissions import passport_texts, report_chart, texts
 from handlers.submissions.state import (
     Act,
     CDForm,
@@ -55,6 +55,7 @@ async def show_preview(message: Message, state: FSMContext, ctx: Ctx) -> None:
     await state.update_data(editing=False)
     missing = form.missing(snap.values, snap.file_counts)
     timing = await sending.current_timing(ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone)
+    await report_chart.show(message, state, snap, ctx)  # a report's events by month, above it
     await message.answer(
         render(
             "form_preview.html.j2",

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.submissions import passport_texts, texts
+from handlers.submissions import passport_texts
 from handlers.submissions.state import (
     Act,
     CDForm,
@@ -30,7 +30,7 @@ async def introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
     timing = await sending.current_timing(ctx.uow, ctx.programmes, snap, ctx.clock.now(), ctx.zone)
     text = render(
         "form_intro.html.j2",
-        kind=texts.kind_name(submission.kind),
+        kind=passport_texts.kind_of(submission),
         title=passport_texts.title_of(submission),
         timing=timing,
         context=snap.context,
@@ -48,7 +48,7 @@ async def ask_resume(message: Message, state: FSMContext, ctx: Ctx) -> None:
         return
     await message.answer(
         _("У вас есть черновик: {kind}, начат {day}. Продолжить его или начать заново?").format(
-            kind=texts.kind_name(submission.kind),
+            kind=passport_texts.kind_of(submission),
             day=submission.created_at.astimezone(ctx.zone).strftime("%d.%m.%Y"),
         ),
         reply_markup=InlineKeyboardMarkup(

@@ -7,6 +7,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions import passport_texts
@@ -22,7 +23,7 @@ from handlers.ui.menu import (
     show_menu,
 )
 from services.domain import SubmissionKind
-from services.programmes import platforms
+from services.programmes import platforms, roadmaps
 from services.submissions import drafts, stage_reports
 
 _KIND_OF_BUTTON = (
@@ -116,7 +117,10 @@ async def _with_target(
     kind = SubmissionKind(data["kind"])
     if kind is SubmissionKind.APPLICATION and data.get("variant"):
         await _open(message, state, ctx, kind, data["variant"])
-    elif kind is SubmissionKind.APPLICATION:
+    elif kind is SubmissionKind.APPLICATION or (
+        kind is SubmissionKind.PLAN
+        and await roadmaps.offered(ctx.uow, target.programme, target.platform)
+    ):
         await state.set_state(FormDialog.variant)
         await ask_again(message, state, ctx)
     else:
@@ -131,14 +135,43 @@ async def _chosen(state: FSMContext, ctx: Ctx) -> platforms.Target:
     return platforms.Target(programme, platform)
 
 
+PLAN_VARIANTS = {roadmaps.ROADMAP: roadmaps.ROADMAP, "year": ""}
+"""The plans «🗓 План на год» offers once a status is granted: button value to variant."""
+
+
+async def _variants(state: FSMContext, ctx: Ctx) -> dict[str, str]:
+    """What the variant buttons may carry now: a plan's two, or the programme's applications."""
+    if (await state.get_data()).get("kind") == SubmissionKind.PLAN.value:
+        return PLAN_VARIANTS
+    return {name: name for name in (await _chosen(state, ctx)).programme.applications.kinds()}
+
+
 @question(FormDialog.variant)
 async def ask_variant(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    kinds = (await _chosen(state, ctx)).programme.applications.kinds()
-    rows = [[button(kind.title[:60], Act.VARIANT, name)] for name, kind in kinds.items()]
+    target = await _chosen(state, ctx)
+    if (await state.get_data()).get("kind") == SubmissionKind.PLAN.value:
+        rows = [
+            [button(_("🗺 Дорожная карта"), Act.VARIANT, roadmaps.ROADMAP)],
+            [button(_("🗓 План на учебный год"), Act.VARIANT, "year")],
+        ]
+        days = target.programme.status.roadmap_due_days_after_certificate or 0
+        text = ngettext(
+            "Какой план отправить?\n"
+            "🗺 Дорожная карта — мероприятия по учебным годам на весь срок статуса. Её ждут "
+            "не позднее {days} дня после публикации свидетельства о статусе.\n"
+            "🗓 План на учебный год — вместе с годовым отчётом.",
+            "Какой план отправить?\n"
+            "🗺 Дорожная карта — мероприятия по учебным годам на весь срок статуса. Её ждут "
+            "не позднее {days} дней после публикации свидетельства о статусе.\n"
+            "🗓 План на учебный год — вместе с годовым отчётом.",
+            days,
+        ).format(days=days)
+    else:
+        kinds = target.programme.applications.kinds()
+        rows = [[button(kind.title[:60], Act.VARIANT, name)] for name, kind in kinds.items()]
+        text = _("Какая заявка?")
     rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
-    await message.answer(
-        _("Какая заявка?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-    )
+    await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def _open(
@@ -226,11 +259,13 @@ async def on_target(
 async def on_variant(
     query: CallbackQuery, callback_data: CDForm, state: FSMContext, ctx: Ctx
 ) -> None:
-    if callback_data.value not in (await _chosen(state, ctx)).programme.applications.kinds():
+    variants = await _variants(state, ctx)
+    if callback_data.value not in variants:
         await query.answer(_("Эта кнопка уже не действует."), show_alert=True)
         return
     if (message := await taken(query)) is not None:
-        await _open(message, state, ctx, SubmissionKind.APPLICATION, callback_data.value)
+        kind = SubmissionKind((await state.get_data())["kind"])
+        await _open(message, state, ctx, kind, variants[callback_data.value])
 
 
 def setup() -> Router:

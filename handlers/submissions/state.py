@@ -114,6 +114,14 @@ async def lost_draft(message: Message, state: FSMContext) -> None:
     )
 
 
+PASSPORT_LINES = {
+    FieldType.STAGES: passport_texts.stage_lines,
+    FieldType.INDICATORS: passport_texts.indicator_lines,
+    FieldType.BASE: passport_texts.base_lines,
+}
+"""The parts of a programme passport typed line by line, shown a line each."""
+
+
 def shown_value(field: FieldSpec, value: Any, snap: Snapshot, zone: ZoneInfo) -> str:
     """A value as the person reads it."""
     if field.type is FieldType.FILES:
@@ -126,10 +134,8 @@ def shown_value(field: FieldSpec, value: Any, snap: Snapshot, zone: ZoneInfo) ->
         return datetime.fromisoformat(value).astimezone(zone).strftime("%d.%m.%Y %H:%M")
     if field.type is FieldType.EVENTS:
         return "\n".join(f"{n}. {plan_item_line(item)}" for n, item in enumerate(value, start=1))
-    if field.type is FieldType.STAGES:
-        return passport_texts.stage_lines(value)
-    if field.type is FieldType.INDICATORS:
-        return passport_texts.indicator_lines(value)
+    if lines := PASSPORT_LINES.get(field.type):
+        return lines(value)
     if field.type is FieldType.NETWORK:  # one school a line, below the label
         return "".join("\n" + network_schools.line(item) for item in network_schools.members(value))
     if field.type is FieldType.MULTI_CHOICE and isinstance(value, list):
@@ -138,7 +144,8 @@ def shown_value(field: FieldSpec, value: Any, snap: Snapshot, zone: ZoneInfo) ->
 
 
 def plan_item_line(item: dict[str, str]) -> str:
-    details = [item[name] for name in ("form", "dates", "responsible") if item.get(name)]
+    names = ("school_year", "form", "dates", "responsible")
+    details = [item[name] for name in names if item.get(name)]
     return f"{item.get('title', '')} ({', '.join(details)})" if details else item.get("title", "")
 
 

@@ -109,6 +109,8 @@ def _private_commands() -> list[BotCommand]:
         BotCommand(command="cancel", description=_("Выйти из текущего шага")),
         BotCommand(command="language", description=_("Язык: русский / English")),
         BotCommand(command="settings", description=_("Напоминания: включить или выключить")),
+        BotCommand(command="calendar", description=_("Календарь мероприятий (ICS)")),
+        BotCommand(command="export", description=_("Заявки за период (XLSX)")),
     ]
 
 
@@ -117,12 +119,17 @@ def _staff_commands(indicators: bool = False) -> list[BotCommand]:
         BotCommand(command="help", description=_("Что умеет бот в этой группе")),
         BotCommand(command="pending", description=_("Что ждёт решения")),
         BotCommand(command="history", description=_("История заявки по номеру")),
-        BotCommand(command="council", description=_("Дата Учёного совета")),
-        BotCommand(command="registry", description=_("Список претендентов к совету")),
+        BotCommand(command="council", description=_("Дата Учёного совета; список к нему файлами")),
+        BotCommand(command="registry", description=_("Реестр площадок и претенденты к совету")),
         BotCommand(command="granted", description=_("Записать приказ о присвоении статуса")),
+        BotCommand(command="certificate", description=_("Записать публикацию свидетельства")),
         BotCommand(command="window", description=_("Приём заявок по распоряжению")),
         BotCommand(command="network", description=_("Школы сетевой площадки")),
         BotCommand(command="invite", description=_("Ссылка-приглашение для школы")),
+        BotCommand(command="export", description=_("Заявки или журнал действий за период (XLSX)")),
+        BotCommand(command="stats", description=_("Статистика заявок (график)")),
+        BotCommand(command="audit", description=_("Кто что делал с заявкой")),
+        BotCommand(command="calendar", description=_("Календарь мероприятий (ICS)")),
         BotCommand(command="cancel", description=_("Отменить текущее действие")),
     ]
     if indicators:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.domain import Role
+from services.people import community
 from services.people.invitations import InvitationState, check
 from services.people.roles import Roles, roles_of
 from storage.models import Membership, Person
@@ -67,7 +68,9 @@ async def join(
             position=newcomer.position,
             consent_at=newcomer.consent_at,
         )
-    if invitation.school_id is None:
+    if invitation.role is Role.TUTOR:
+        await community.join(uow, person)
+    elif invitation.school_id is None:
         await add_district(uow, person, invitation.district or "")
     else:
         await add_membership(uow, person, invitation.school_id, invitation.role)
@@ -89,7 +92,7 @@ async def join(
         InvitationState.VALID,
         invitation.target,
         invitation.role,
-        district=invitation.school_id is None,
+        district=invitation.district is not None,
     )
 
 
@@ -105,4 +108,5 @@ async def roles_after_joining(
         admin=admin,
         districts=districts,
         district_schools=await uow.people.schools_of_districts(districts) if districts else (),
+        regional_tutor=person is not None and await uow.community.is_member(person.id),
     )

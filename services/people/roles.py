@@ -37,16 +37,18 @@ class Roles:
     appoints_mentors: tuple[SchoolRef, ...] = ()
     """Schools whose mentors this coordinator invites (the programme lets the platform appoint)."""
     mentor_title: str = "наставник"
+    regional_tutor: bool = False
+    """A member of the regional tutor community (`services.people.community`)."""
 
     @property
     def registered(self) -> bool:
-        return bool(self.coordinator_of or self.mentor_of or self.districts)
+        return bool(self.coordinator_of or self.mentor_of or self.districts or self.regional_tutor)
 
     @property
     def menu(self) -> MenuKind:
         if self.coordinator_of:
             return MenuKind.COORDINATOR
-        if self.mentor_of or self.districts:
+        if self.mentor_of or self.districts or self.regional_tutor:
             return MenuKind.MENTOR
         if self.staff or self.admin:
             return MenuKind.STAFF
@@ -62,6 +64,7 @@ def roles_of(
     district_schools: Sequence[School] = (),
     appointing: Collection[int] = (),
     mentor_title: str = "наставник",
+    regional_tutor: bool = False,
 ) -> Roles:
     if person is None:
         return Roles(staff=staff or admin, admin=admin)
@@ -87,6 +90,7 @@ def roles_of(
         districts=tuple(districts),
         staff=staff or admin,
         admin=admin,
+        regional_tutor=regional_tutor,
     )
 
 

@@ -32,6 +32,8 @@ class Timing:
     """Announcements: the last day the announcement was on time."""
     by_order: bool = False
     """The window is opened and closed by staff as an order says (LOIRO 3.4), not by dates."""
+    after_certificate: int | None = None
+    """The roadmap: due this many days after the certificate, whose day is not known yet."""
 
 
 def report_year(today: date) -> int:
@@ -40,7 +42,12 @@ def report_year(today: date) -> int:
 
 
 def window_name(kind: SubmissionKind, variant: str) -> str | None:
-    """Which of the programme's windows (`Windows` field) a submission is sent in, if any."""
+    """Which of the programme's windows (`Windows` field) a submission is sent in, if any.
+
+    The roadmap (a plan of the variant `roadmap`) has a deadline of its own, no window.
+    """
+    if kind is SubmissionKind.PLAN and variant == "roadmap":
+        return None
     if kind in (SubmissionKind.REPORT, SubmissionKind.PLAN):
         return "report"
     if kind is SubmissionKind.APPLICATION and variant == "assignment":

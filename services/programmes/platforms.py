@@ -19,6 +19,8 @@ from storage.uow import UnitOfWork
 
 LEAD_SENDS = frozenset({SubmissionKind.REPORT, SubmissionKind.PLAN})
 """Kinds about the platform as a whole; other variants of applications are checked too."""
+OWN_APPLICATIONS = frozenset({"assignment", "training"})
+"""Applications every school sends for itself: for a status, for its teachers' training."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def lead_school_instead(
     platform = target.platform
     if platform is None or platform.lead_school_id == school_id:
         return None
-    if kind in LEAD_SENDS or (kind is SubmissionKind.APPLICATION and variant != "assignment"):
+    if kind in LEAD_SENDS or (
+        kind is SubmissionKind.APPLICATION and variant not in OWN_APPLICATIONS
+    ):
         return platform.lead_school
     return None
 

@@ -23,8 +23,20 @@ from services.programmes.vocabulary import (
 class StatusRules(Definition):
     term_years: PositiveInt | None = None
     """None: the regulation sets no term."""
+    term_up_to: bool = False
+    """The term is a maximum («на срок до 3-х лет»): the order may set a shorter one."""
     extension_max_years: NonNegativeInt = 0
     roadmap_due_days_after_certificate: NonNegativeInt | None = None
+    """The roadmap for the whole term is its own submission, due this many days after the
+    certificate is published (staff record the day with /certificate)."""
+    certificate_within_days_after_order: NonNegativeInt | None = None
+    """The institute publishes the certificate within this many days after the order."""
+
+    @model_validator(mode="after")
+    def _term_bounds(self) -> Self:
+        if self.term_up_to and self.term_years is None:
+            raise ValueError("term_up_to = true needs term_years (the longest term)")
+        return self
 
 
 class Window(Definition):
@@ -67,6 +79,10 @@ class Windows(Definition):
 
 class CouncilRules(Definition):
     applicants_list_closes_days_before: NonNegativeInt
+    new_platforms_published_within_days: NonNegativeInt | None = None
+    """The institute publishes the names of the schools granted the status, days after it."""
+    outcomes_published_within_days: NonNegativeInt | None = None
+    """The institute publishes extensions, completions and early terminations, days after it."""
 
 
 class Announcements(Definition):
@@ -94,16 +110,21 @@ class ApplicationKind(Definition):
     fields: tuple[ApplicationField, ...]
     required_fields: tuple[ApplicationField, ...] = ()
     """Fields optional elsewhere that this regulation's form requires (e.g. `supervisor`)."""
+    optional_fields: tuple[ApplicationField, ...] = ()
+    """Fields required elsewhere that this regulation leaves optional (e.g. `network_schools`)."""
     attachments: tuple[Attachment, ...] = ()
 
     @model_validator(mode="after")
     def _unique_entries(self) -> Self:
         unique(self.fields, "field")
         unique(self.required_fields, "required field")
+        unique(self.optional_fields, "optional field")
         unique((a.id for a in self.attachments), "attachment id")
-        for field_id in self.required_fields:
+        for field_id in (*self.required_fields, *self.optional_fields):
             if field_id not in self.fields:
-                raise ValueError(f"required field {field_id!r} is not among the fields")
+                raise ValueError(f"field {field_id!r} is not among the fields")
+        if both := set(self.required_fields) & set(self.optional_fields):
+            raise ValueError(f"{sorted(both)[0]!r} is both required and optional")
         return self
 
 
@@ -121,6 +142,9 @@ class Applications(Definition):
     """Завершение по окончании срока."""
     early_termination: ApplicationKind | None = None
     """Досрочное прекращение."""
+    training: ApplicationKind | None = None
+    """A request for targeted professional development of the platform's teachers (Kuzbass);
+    not about the status: any school of a network sends its own."""
     termination_reasons: tuple[TerminationReason, ...] = ()
 
     @model_validator(mode="after")
@@ -138,6 +162,7 @@ class Applications(Definition):
             "extension": self.extension,
             "completion": self.completion,
             "early_termination": self.early_termination,
+            "training": self.training,
         }
         return {name: kind for name, kind in kinds.items() if kind is not None}
 
@@ -205,6 +230,9 @@ class ReminderRules(Definition):
     council_closing_days: tuple[NonNegativeInt, ...] = (3, 1)
     stage_report_days: tuple[NonNegativeInt, ...] = (7, 1)
     """Days before a stage report's deadline (reports.schedule = "stages")."""
+    certificate_days: tuple[NonNegativeInt, ...] = (3, 0)
+    """Days before the certificate is due (status.certificate_within_days_after_order), to
+    staff, until they record its publication."""
 
 
 MAX_CRITERIA = 15
@@ -250,6 +278,9 @@ class RoleRules(Definition):
     """The coordinator of a platform invites mentors of their school themselves."""
     mentor_title: Literal["наставник", "тьютор"] = "наставник"
     """What the programme calls a mentor, in the texts about inviting one."""
+    regional_tutors: bool = False
+    """A regional tutor community: staff invite tutors who hear of every event of the
+    programme's platforms (Kuzbass, «региональное тьюторское сообщество»)."""
 
 
 class Monitoring(Definition):
@@ -259,3 +290,6 @@ class Monitoring(Definition):
     """Active platforms of the programme in each municipal district, at least."""
     conditions_met_percent: Annotated[int, Field(ge=1, le=100)]
     """Share of active platforms meeting the conditions declared at selection, target."""
+    published_on: Text | None = None
+    """Where the results are made public (Omsk 3.2: the department's site): staff get a
+    public version of them with `/indicators public`."""

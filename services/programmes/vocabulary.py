@@ -32,6 +32,13 @@ KNOWN_APPLICATION_FIELDS = frozenset(
         "expected_results",
         "indicators",  # indicators with target values (services.passport.parse_indicators)
         "risks",  # risks and the ways to compensate them
+        "developers",  # programme passport: who developed the programme
+        "grounds",  # the grounds (laws, orders) the programme was developed on
+        "executors",  # who carries the programme out
+        "base",  # equipment and staff of each school (services.passport.parse_base)
+        "trainees",  # targeted professional development: the teachers, with their posts
+        "training_needs",  # what they need to learn, by the programme's directions
+        "training_dates",  # when they could study
     }
 )
 KNOWN_REPORT_FIELDS = frozenset(

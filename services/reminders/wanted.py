@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 
 from services import calendar
 from services.outbox import Planned
+from services.workdays import WorkingCalendar
 from storage.models import Person
 
+RUSSIA = WorkingCalendar()
+"""Russia's production calendar as the `holidays` package knows it, nothing added."""
 CATCH_UP = timedelta(days=3)
 """A bot that was down sends what fell due meanwhile, if not older than this."""
 HORIZON = timedelta(days=1)
@@ -24,10 +27,16 @@ class Moment:
     now: datetime
     zone: ZoneInfo
     hour: int
+    workdays: WorkingCalendar = RUSSIA
+    """Which days staff work: public holidays, their transfers, the deployment's own days."""
 
     @property
     def today(self) -> date:
         return calendar.local_date(self.now, self.zone)
+
+    @property
+    def working_day(self) -> bool:
+        return self.workdays.is_working_day(self.today)
 
     def at(self, day: date) -> datetime:
         """The reminder hour of a local day, in UTC."""

@@ -140,6 +140,7 @@ async def _decision_messages(
     )
     if published and destinations.channel is not None:
         rows.append(messages.publication(submission, destinations.channel, now))
+        rows.append(messages.publication_file(submission, destinations.channel, now))
     mentors = await mentors_of(uow, submission.school_id)
     author = await author_of(uow, submission)
     return rows + messages.decision_notices(submission, author, mentors, published, now)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from services import calendar
 from services.domain import SubmissionKind
 from services.people.roles import coordinates
-from services.programmes import deadlines, platforms
+from services.programmes import deadlines, platforms, roadmaps
 from services.programmes.schema import Programme, Programmes
 from services.submissions import forms, plans, stage_reports
 from services.submissions.files import IncomingFile
@@ -120,6 +120,8 @@ async def open_draft(
     year = deadlines.report_year(calendar.local_date(now, zone))
     members = platforms.member_ids(platform, school_id)
     context = await _context(uow, kind, members, year)
+    if kind is SubmissionKind.PLAN and variant == roadmaps.ROADMAP:
+        context = {"school_year": year, "roadmap": True}  # the whole term, from this year
     if kind is SubmissionKind.ANNOUNCEMENT and platform is not None:
         context["directions"] = await platforms.directions_of(uow, platform)
     if kind is SubmissionKind.REPORT and programme.reports.schedule == "stages":

@@ -28,7 +28,8 @@ class FieldType(StrEnum):
     NETWORK = "network"  # schools of a network: [{"school_id", "year", "name"}], one by one
     MULTI_CHOICE = "multi_choice"  # several of the options, toggled by buttons
     STAGES = "stages"  # «Этап: 01.09.2020 – 31.01.2021» per line (services.passport)
-    INDICATORS = "indicators"  # «Показатель — целевое значение» per line
+    INDICATORS = "indicators"  # «Показатель — цель; измеритель; ответственный» per line
+    BASE = "base"  # «Школа: оборудование — кадры» per line (services.passport.parse_base)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class FieldSpec:
     """Asked only when another field has this value (e.g. the agreement file after "yes")."""
     detail: str = ""
     """A second part of a programme's wording (e.g. an indicator's target value)."""
+    hint: str = ""
+    """A third part, said with the question (e.g. how an indicator is measured)."""
 
 
 class FieldError(ValueError):
@@ -57,7 +60,7 @@ class FieldError(ValueError):
 def is_answered(field: FieldSpec, value: Any, file_count: int) -> bool:
     if field.type is FieldType.FILES:
         return file_count > 0
-    if field.type in (FieldType.EVENTS, FieldType.STAGES, FieldType.INDICATORS):
+    if field.type in (FieldType.EVENTS, FieldType.STAGES, FieldType.INDICATORS, FieldType.BASE):
         return bool(value)
     if field.type in (FieldType.NETWORK, FieldType.MULTI_CHOICE):
         return bool(value)  # at least one school, at least one option

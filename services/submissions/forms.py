@@ -48,10 +48,20 @@ APPLICATION_FIELDS: Mapping[str, FieldSpec] = {
     "indicators": FieldSpec("indicators", FieldType.INDICATORS),
     "risks": FieldSpec("risks", LT),
     "network_plan": FieldSpec("network_plan", EV),
+    "developers": FieldSpec("developers", LT),
+    "grounds": FieldSpec("grounds", LT),
+    "executors": FieldSpec("executors", LT),
+    "base": FieldSpec("base", FieldType.BASE),
+    "trainees": FieldSpec("trainees", LT),
+    "training_needs": FieldSpec("training_needs", LT),
+    "training_dates": FieldSpec("training_dates", T),
 }
 AGREEMENT_FILE = FieldSpec(
     "file:municipal_agreement", FL, optional=True, when=("municipal_agreement", True)
 )
+AGREEMENT_MISSING = FieldSpec("municipal_agreement_note", LT, when=("municipal_agreement", False))
+"""After «Нет»: what the regulation expects is said, and where the agreement stands is asked;
+staff see it on the card (Krasnodar 3.4, 3.9)."""
 
 ANNOUNCEMENT_TAIL = (
     FieldSpec("event_at", DT),
@@ -173,9 +183,11 @@ def _application(programme: Programme, variant: str) -> tuple[FieldSpec, ...]:
             fields.append(FieldSpec("termination_reason", CH, choices=reasons))
             continue
         spec = APPLICATION_FIELDS[field_id]
-        fields.append(replace(spec, optional=False) if field_id in kind.required_fields else spec)
+        if field_id in kind.required_fields or field_id in kind.optional_fields:
+            spec = replace(spec, optional=field_id in kind.optional_fields)
+        fields.append(spec)
         if field_id == "municipal_agreement":
-            fields.append(AGREEMENT_FILE)
+            fields += [AGREEMENT_FILE, AGREEMENT_MISSING]
     for attachment in kind.attachments:
         fields.append(
             FieldSpec(
@@ -216,7 +228,13 @@ def _report(
         fields += participation_fields(programme.reports.levels)
     if "indicator_values" in wanted:
         fields += [
-            FieldSpec(f"indicator:{n}", LT, title=item["name"], detail=item.get("target", ""))
+            FieldSpec(
+                f"indicator:{n}",
+                LT,
+                title=item["name"],
+                detail=item.get("target", ""),
+                hint="; ".join(filter(None, (item.get("measurer"), item.get("responsible")))),
+            )
             for n, item in enumerate(indicators, start=1)
         ]
     fields += [

@@ -104,6 +104,7 @@ _READERS: dict[FieldType, Callable[[_Answer], Any]] = {
     FieldType.NUMBER: _number,
     FieldType.STAGES: lambda answer: passport.parse_stages(answer.text),
     FieldType.INDICATORS: lambda answer: passport.parse_indicators(answer.text),
+    FieldType.BASE: lambda answer: passport.parse_base(answer.text),
 }
 """How each kind of question reads a typed answer; yes/no, files and lists take buttons."""
 

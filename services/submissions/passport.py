@@ -49,9 +49,30 @@ class Indicator:
     name: str
     target: str
     """Empty for a qualitative indicator."""
+    measurer: str = ""
+    """How it is measured («Измерители», L416): an analytical note, a monitoring..."""
+    responsible: str = ""
+    """Who measures it («Ответственные», L417)."""
 
     def as_value(self) -> dict[str, str]:
-        return {"name": self.name, "target": self.target}
+        return {
+            "name": self.name,
+            "target": self.target,
+            "measurer": self.measurer,
+            "responsible": self.responsible,
+        }
+
+
+@dataclass(frozen=True)
+class BaseSchool:
+    """One school of the platform's base (L135–157): its equipment and its staff."""
+
+    school: str
+    equipment: str
+    staff: str
+
+    def as_value(self) -> dict[str, str]:
+        return {"school": self.school, "equipment": self.equipment, "staff": self.staff}
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -124,18 +145,57 @@ def parse_stages(text: str) -> list[dict[str, str]]:
 
 
 def parse_indicators(text: str) -> list[dict[str, str]]:
-    """«Доля уроков с использованием ЭОР — не менее 50 %» per line; the target may be absent."""
+    """«Доля уроков с ЭОР — не менее 50 %; анализ уроков; завучи по НМР» per line: the
+    indicator and its target (which may be absent), its measurer, who is responsible."""
     indicators: list[Indicator] = []
     for number, line in _lines(text):
-        name, target = _split_target(line)
+        parts = [part.strip(" .") for part in _outside_quotes(line, ";")]
+        name, target = _split_target(parts[0])
         if not name:
             raise _refuse("indicator_no_name", number, line)
-        if len(name) > NAME_MAX or len(target) > NAME_MAX:
+        if len(parts) < 3 or not parts[1] or not parts[2]:
+            raise _refuse("indicator_no_measurer", number, line)
+        measurer, responsible = parts[1], "; ".join(parts[2:])
+        if any(len(part) > NAME_MAX for part in (name, target, measurer, responsible)):
             raise _refuse("indicator_too_long", number, line, limit=NAME_MAX)
-        indicators.append(Indicator(name, target))
+        indicators.append(Indicator(name, target, measurer, responsible))
         if len(indicators) > ITEMS_MAX:
             raise FieldError("lines_too_many", limit=ITEMS_MAX)
     return [indicator.as_value() for indicator in indicators]
+
+
+def parse_base(text: str) -> list[dict[str, str]]:
+    """«МАОУ ХСОШ № 2: компьютерный класс, интерактивные доски — учителя школы» per line: the
+    school, its equipment (before the dash) and its staff (after it)."""
+    base: list[BaseSchool] = []
+    for number, line in _lines(text):
+        found = _outside_quotes(line, ":", limit=1)
+        if len(found) < 2:
+            raise _refuse("base_no_colon", number, line)
+        school = found[0].strip()
+        equipment, staff = _split_target(found[1])
+        if not school:
+            raise _refuse("base_no_school", number, line)
+        if not equipment or not staff:
+            raise _refuse("base_no_staff", number, line)
+        if any(len(part) > NAME_MAX for part in (school, equipment, staff)):
+            raise _refuse("base_too_long", number, line, limit=NAME_MAX)
+        base.append(BaseSchool(school, equipment, staff))
+        if len(base) > ITEMS_MAX:
+            raise FieldError("lines_too_many", limit=ITEMS_MAX)
+    return [item.as_value() for item in base]
+
+
+def _outside_quotes(line: str, separator: str, limit: int = -1) -> list[str]:
+    """The line split at `separator` where it is not inside «quotes» (a school's name)."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(line):
+        depth += _QUOTES.get(char, 0)
+        if char == separator and depth <= 0 and (limit < 0 or len(parts) < limit):
+            parts.append(line[start:index])
+            start = index + 1
+    return [*parts, line[start:]]
 
 
 def _split_target(line: str) -> tuple[str, str]:
@@ -169,7 +229,12 @@ def indicators_of(values: Mapping[str, Any]) -> list[Indicator]:
     if not isinstance(found, list):
         return []
     return [
-        Indicator(str(item.get("name", "")), str(item.get("target", "")))
+        Indicator(
+            str(item.get("name", "")),
+            str(item.get("target", "")),
+            str(item.get("measurer", "")),
+            str(item.get("responsible", "")),
+        )
         for item in found
         if isinstance(item, dict) and item.get("name")
     ]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from services import calendar, messages, outbox
 from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes import deadlines, windows
+from services.programmes import deadlines, roadmaps, windows
 from services.programmes.deadlines import Timing, Verdict
 from services.programmes.schema import Programmes
 from services.submissions import versions
@@ -46,6 +46,9 @@ async def current_timing(
     """`timing_of`, with the opening of a window staff open by command (LOIRO 3.4) looked up."""
     submission = snap.submission
     programme = programmes.of(submission.programme)
+    if submission.kind is SubmissionKind.PLAN and submission.variant == roadmaps.ROADMAP:
+        today = calendar.local_date(now, zone)
+        return await roadmaps.timing(uow, programme, submission.platform_id, today)
     opening = await windows.opening_for(uow, programme, submission.kind, submission.variant)
     return timing_of(programmes, snap, now, zone, opening)
 

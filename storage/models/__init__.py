@@ -16,6 +16,7 @@ from storage.models.people import (
     KnownGroup,
     Membership,
     Person,
+    RegionalTutor,
     School,
     UserSettings,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Platform",
     "PlatformSchool",
     "PlatformStatus",
+    "RegionalTutor",
     "Reminder",
     "ReminderStatus",
     "Role",

@@ -127,6 +127,18 @@ class DistrictMentor(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class RegionalTutor(Base):
+    """A member of the regional tutor community (Kuzbass): hears of every event of the
+    platforms of the programmes that have one."""
+
+    __tablename__ = "regional_tutors"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class AccessRequest(Base):
     """Someone without an invitation asking to become a school's coordinator."""
 

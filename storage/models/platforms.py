@@ -89,7 +89,11 @@ class PlatformStatus(Base):
         ForeignKey("platforms.id", ondelete="SET NULL"), default=None
     )
     granted_on: Mapped[date] = mapped_column(Date)
+    """The day of the order."""
     expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    certificate_on: Mapped[date | None] = mapped_column(Date, default=None)
+    """The day the institute published the certificate (/certificate); the roadmap counts
+    from it (Krasnodar, табл. 1)."""
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="SET NULL"), default=None
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +23,16 @@ class CouncilRepository:
     async def latest(self) -> CouncilMeeting | None:
         return await self._s.scalar(
             select(CouncilMeeting).order_by(CouncilMeeting.id.desc()).limit(1)
+        )
+
+    async def previous(self, before: date, newer_than: int) -> CouncilMeeting | None:
+        """The latest meeting set before meeting `newer_than` that met before `before` (a
+        date corrected for the same council met later than that)."""
+        return await self._s.scalar(
+            select(CouncilMeeting)
+            .where(CouncilMeeting.id < newer_than, CouncilMeeting.meets_on < before)
+            .order_by(CouncilMeeting.id.desc())
+            .limit(1)
         )
 
 

@@ -36,9 +36,12 @@ RULES: tuple[DeploymentRule, ...] = (
         windows.application_window,
         windows.application_by_order,
         terms.status_terms,
+        terms.roadmaps_due,
+        terms.certificates_due,
         stages.stage_reports_due,
     ),
     staff.changes_unanswered,
     staff.digest,
     staff.council_closing,
+    staff.council_results,
 )

@@ -40,6 +40,8 @@ class Context:
     in_programme: dict[str, set[int]]
     """The schools of each programme's platforms."""
     without_platform: set[int]
+    tutors: list[int]
+    """Telegram ids of the regional tutor community (none unless a programme has one)."""
 
     @classmethod
     async def read(
@@ -50,6 +52,8 @@ class Context:
         mentors = await uow.schedule.people_by_school(Role.MENTOR)
         in_programme = await uow.schedule.schools_by_programme()
         without_platform = set(coordinators) - set().union(*in_programme.values())
+        with_tutors = any(p.roles.regional_tutors for p in programmes)
+        tutors = await uow.community.reachable() if with_tutors else []
         return cls(
             uow,
             programmes,
@@ -59,12 +63,22 @@ class Context:
             mentors=mentors,
             in_programme=in_programme,
             without_platform=without_platform,
+            tutors=tutors,
         )
 
     @property
     def applicants(self) -> People:
         """Coordinators of the schools without a platform yet, in any programme."""
         return {s: p for s, p in self.coordinators.items() if s in self.without_platform}
+
+    def tutors_of(self, school_id: int) -> list[int]:
+        """The regional tutors who hear of the school's events: those of its programmes."""
+        if not self.tutors:
+            return []
+        having = (p.id for p in self.programmes if p.roles.regional_tutors)
+        if any(school_id in self.in_programme.get(programme, ()) for programme in having):
+            return self.tutors
+        return []
 
     def scope(self, programme: Programme) -> Scope:
         """Each school follows the programme of its platforms; one without a platform yet

@@ -72,7 +72,8 @@ def _window_start(moment: Moment) -> datetime:
 
 
 async def news_for_mentors(ctx: Context) -> list[Wanted]:
-    """Mentors hear of each announcement of their schools: the day it was sent, at the hour."""
+    """Mentors hear of each announcement of their schools, the regional tutor community of each
+    of its programme's platforms: the day it was sent, at the hour."""
     moment = ctx.moment
     found = []
     sent = await ctx.uow.schedule.announcements_sent(_window_start(moment), moment.now + HORIZON)
@@ -83,8 +84,14 @@ async def news_for_mentors(ctx: Context) -> list[Wanted]:
             sent_day if item.sent_at < moment.at(sent_day) else sent_day + timedelta(days=1)
         )
         day = calendar.local_date(item.event_at, moment.zone)
-        for mentor in ctx.mentors.get(item.school_id, []):
+        mentors = ctx.mentors.get(item.school_id, [])
+        for mentor in mentors:
             found.append(_event(item, "event_for_mentor", mentor, due, mandatory=False, until=day))
+        for tutor in ctx.tutors_of(item.school_id):
+            if tutor not in mentors:
+                found.append(
+                    _event(item, "event_for_tutor", tutor, due, mandatory=False, until=day)
+                )
     return found
 
 

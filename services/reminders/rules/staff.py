@@ -59,9 +59,13 @@ def _unanswered(ctx: Context, item: Submission, days: int) -> list[Wanted]:
 
 
 async def digest(ctx: Context) -> list[Wanted]:
-    """On working days, when something waits: counts by kind and the oldest items."""
+    """On working days, when something waits: counts by kind and the oldest items.
+
+    Not on weekends, public holidays or the days off they are moved to (and the deployment's
+    own days off); on a working Saturday, yes (`services.workdays`).
+    """
     moment = ctx.moment
-    if ctx.staff_chat_id is None or moment.today.weekday() >= 5:
+    if ctx.staff_chat_id is None or not moment.working_day:
         return []
     waiting = await ctx.uow.schedule.waiting()
     if not waiting:
@@ -121,3 +125,51 @@ async def council_closing(ctx: Context) -> list[Wanted]:
         )
         for days, until in series(programme.reminders.council_closing_days, last_day).items()
     ]
+
+
+async def council_results(ctx: Context) -> list[Wanted]:
+    """The day after the council meets, to staff: what the institute publishes within days of it
+    (Krasnodar, табл. 1) — the schools granted the status, and the extensions, completions and
+    early terminations — with the schools of the council's list, and the last day of each."""
+    programme = ctx.programmes.with_council
+    if ctx.staff_chat_id is None or programme is None or programme.council is None:
+        return []
+    rules = programme.council
+    meeting = await ctx.uow.council.latest()
+    day_after = meeting.meets_on + timedelta(days=1) if meeting else None
+    if meeting is None or day_after is None or not ctx.moment.any_wanted(day_after):
+        return []
+    found = await council.registry(ctx.uow, programme, ctx.moment.zone)
+    if found is None:
+        return []
+    wanted = (
+        ("council_new_platforms", rules.new_platforms_published_within_days, council.GRANTING),
+        ("council_outcomes", rules.outcomes_published_within_days, council.ENDING_OR_EXTENDING),
+    )
+    reminders = []
+    for rule, days, variants in wanted:
+        schools = [row.school for row in found.rows if row.variant in variants]
+        if days is None or not schools:
+            continue
+        deadline = meeting.meets_on + timedelta(days=days)
+        reminders.append(
+            remind(
+                rule,
+                ctx.staff_chat_id,
+                subject=f"council:{meeting.id}",
+                occurrence=meeting.meets_on.isoformat(),
+                due=ctx.moment.at(day_after),
+                mandatory=True,
+                until=deadline,
+                payload={
+                    "meets": meeting.meets_on.isoformat(),
+                    "deadline": deadline.isoformat(),
+                    "schools": [
+                        {"name": row.school, "kind": row.variant}
+                        for row in found.rows
+                        if row.variant in variants
+                    ],
+                },
+            )
+        )
+    return reminders

@@ -1,0 +1,39 @@
+"""`/invite тьютор`: a link into the regional tutor community (Kuzbass, L84)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.context import Ctx
+from handlers.ui.render import render
+from services.people import community
+from services.people.invitations import deep_link
+
+WORDS = frozenset({"тьютор", "tutor"})
+"""The first word of /invite that asks for a member of the regional tutor community."""
+
+
+async def invite_tutor(message: Message, bot: Bot, ctx: Ctx) -> None:
+    actor = message.from_user.id if message.from_user else None
+    issued = await community.invite(
+        ctx.uow, ctx.programmes, actor, ctx.clock.now(), ctx.invite_ttl_days
+    )
+    if issued is None:
+        await message.answer(
+            _(
+                "Регионального тьюторского сообщества нет в положениях этого бота. Тьютора "
+                "площадки приглашает её координатор."
+            )
+        )
+        return
+    username = (await bot.me()).username or ""
+    await message.answer(
+        render(
+            "invite_link.html.j2",
+            invite=issued,
+            link=deep_link(username, issued.code),
+            zone=ctx.zone,
+        )
+    )
