@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from bot.emulator import Call, Chat, FakeTelegram, SentMessage
 from handlers.people.access import CDAccessDecision, CDSchool, CDSchoolMissing, CDSchoolPage
-from handlers.people.onboarding import CDConsent
+from handlers.people.onboarding import CDConsent, Flow
 from handlers.people.tutors import CDTutor
 from handlers.programmes.windows import CDWindow
 from handlers.reminders.settings import CDMute
@@ -47,9 +47,10 @@ from handlers.submissions.mine import CDMine
 from handlers.submissions.state import CDForm
 from handlers.ui.common import CDLanguage
 from handlers.ui.date_picker import CDCalendar, CDHour
-from handlers.ui.dialogs import CDNav
+from handlers.ui.dialogs import CDNav, NavAct
 from handlers.ui.menu import CDAccessStart
 from services.domain import Role, SubmissionStatus
+from services.review.decisions import Decision
 from storage.models import AccessRequest, PlannedEvent, School, Submission
 from storage.models import Person as PersonRow
 from tests import seed, steps
@@ -839,7 +840,7 @@ class Monkey:
             CDReview(action=r.choice(("claim", "approve", "changes", "reject", "expert")), sid=sid),
             CDReason(
                 sid=sid,
-                decision=r.choice(("changes", "reject", "approve", "bogus")),
+                decision=r.choice((Decision.CHANGES, Decision.REJECT, Decision.APPROVE)),
                 reason=r.choice((0, 3, -1, 99)),
             ),
             CDFix(sid=sid),
@@ -881,8 +882,8 @@ class Monkey:
                 action=r.choice(("toggle", "done", "pick", "drop_menu", "drop")),
                 value=r.choice(("", "0", "x", "999")),
             ),
-            CDNav(action=r.choice(("back", "cancel", "sideways"))),
-            CDConsent(flow=r.choice(("invite", "access", "other"))),
+            CDNav(action=r.choice(list(NavAct))),
+            CDConsent(flow=r.choice(list(Flow))),
             CDLanguage(code=r.choice(("en", "ru", "xx"))),
             CDMute(on=r.random() < 0.5),
             CDAccessStart(),
@@ -921,7 +922,12 @@ class Monkey:
         if kind == 2:
             prefix = r.choice(list(CALLBACK_CLASSES))
             return f"{prefix}:{':' * r.randint(0, 6)}"
-        return r.choice(("rv:approve", "rv:approve:1:2", "rv:approve:abc", ":", "my:open:1e3"))
+        return r.choice(
+            (
+                *("rv:approve", "rv:approve:1:2", "rv:approve:abc", ":", "my:open:1e3"),
+                *("nav:sideways", "consent:other", "rr:1:bogus:0", "rr:1:approve:-5"),
+            )
+        )
 
     # ------------------------------------------------------------------ staff
 

@@ -117,3 +117,67 @@ async def test_killed_after_the_commit_the_card_arrives_once_after_restart(
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), timeout=30) == 0
         assert len(_cards(fake)) == 1
+
+
+async def test_killed_in_the_middle_of_a_dialog_it_goes_on_at_the_same_step(
+    tmp_path: Path, database_url: str
+) -> None:
+    async with FakeTelegram(TOKEN, limits=RateLimits(private_burst=50)) as fake:
+        fake.world.add_group(STAFF_CHAT_ID, "Сотрудники института")
+        clock = FrozenClock(datetime.now(UTC))
+        in_process = BotUnderTest(fake, database_url, clock)
+        await in_process.start()
+        assert in_process.app is not None
+        await seed.schools(in_process.app)
+        maria = Person(in_process, fake.world.add_user(5001, "Мария"))
+        await seed.coordinator(in_process.app, maria)
+        await in_process.stop()
+        env = _env(
+            tmp_path,
+            BOT_TOKEN=TOKEN,
+            BOT_API_BASE_URL=fake.base_url,
+            DATABASE_URL=database_url,
+            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
+            LOG_LEVEL="WARNING",
+        )
+
+        async def start_bot() -> asyncio.subprocess.Process:
+            return await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "bot", "run"),
+                cwd=tmp_path,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+
+        async def answered(update: dict[str, object]) -> str:
+            seen = len(maria.messages())
+            fake.enqueue(update)
+            await fake.wait_until(lambda: len(maria.messages()) > seen, within=30)
+            return maria.last.text or ""
+
+        process = await start_bot()
+        try:
+            await answered(fake.message_update(maria.user, "📣 Анонс мероприятия"))
+            asked = await answered(fake.message_update(maria.user, "Семинар «Цифровая школа»"))
+            assert "Шаг 2" in asked
+            kinds = maria.last
+        finally:
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+
+        process = await start_bot()
+        try:
+            # The keyboard of the question asked before the kill still works ...
+            asked = await answered(fake.press(maria.user, kinds, "семинар"))
+            assert "Шаг 3" in asked
+            when = (clock.now() + timedelta(days=60)).strftime("%d.%m.%Y 10:00")
+            for answer in (when, "Актовый зал", "Учителя района"):
+                await answered(fake.message_update(maria.user, answer))
+            await answered(fake.press(maria.user, maria.last, "Пропустить"))
+            preview = await answered(fake.message_update(maria.user, "Описание"))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+        # ... and the answer given before it is kept.
+        assert "Семинар «Цифровая школа»" in preview and "Актовый зал" in preview

@@ -45,14 +45,9 @@ class Flow(StrEnum):
 
 
 class CDConsent(CallbackData, prefix="consent"):
-    """«Согласен(на)» in onboarding or in an access request.
+    """The consent in onboarding or in an access request."""
 
-    `flow` holds a `Flow`; parsed as text only because the randomised journeys forge presses
-    with the validating constructor (`CDConsent(flow="other")`): another value matches no
-    handler and gets the fallback's short answer.
-    """
-
-    flow: str
+    flow: Flow
 
 
 def consent_keyboard(flow: Flow) -> InlineKeyboardMarkup:

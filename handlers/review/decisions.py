@@ -43,9 +43,8 @@ NO_REASON = -1
 
 class CDReason(CallbackData, prefix="rr"):
     sid: int = Field(ge=1)
-    decision: str
-    """One of `COMMENTED`; parsed as text only because the randomised journeys forge presses
-    with the validating constructor (`decision="bogus"`): other values match no handler."""
+    decision: Decision
+    """One of `COMMENTED`; the others match no handler."""
     reason: int = Field(ge=NO_REASON)
     """The index in `reasons(...)`, or `NO_REASON`."""
 

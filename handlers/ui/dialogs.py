@@ -36,14 +36,10 @@ class NavAct(StrEnum):
 
 
 class CDNav(CallbackData, prefix="nav"):
-    """Back and Cancel of any dialog step (`handlers.ui.common` serves them).
+    """Back and Cancel of any dialog step (`handlers.ui.common` serves them); data with
+    another action does not unpack, matches no handler and gets the fallback's short answer."""
 
-    `action` holds a `NavAct`; it is parsed as text only because the randomised journeys
-    forge presses with the validating constructor (`CDNav(action="sideways")`): a value
-    outside `NavAct` matches no handler and gets the fallback's short answer.
-    """
-
-    action: str
+    action: NavAct
 
 
 def expired(data: Mapping[str, Any], now: datetime) -> bool:
