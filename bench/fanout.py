@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.fanout --recipients 10000
     .venv/bin/python -m bench.fanout --recipients 2000 --kill-at 500
 
-The parent process runs the fake server (tests/fake_telegram, default RateLimits) and a temp
+The parent process runs the fake server (bot/emulator, default RateLimits) and a temp
 SQLite database; the sender runs in a child process (`--child`) over HTTP, as in production.
 With `--kill-at N` the first child is SIGKILLed once N messages have arrived, and a second
 child (whose recover_stale treats the dead one's claims as stale) finishes the job.

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.throughput                 # 3 repetitions, the defaults below
     .venv/bin/python -m bench.throughput --coordinators 50 --walks 4 --repeat 1
 
-The parent process runs the fake Bot API server (tests/fake_telegram) with its flood limits
+The parent process runs the fake Bot API server (bot/emulator) with its flood limits
 switched off for this measurement only, and drives simulated people: it puts their messages
 and button presses into the fake's getUpdates queue and reads what the bot answered. The bot
 under test runs in a child process and polls the fake over HTTP, as in production: the real
@@ -268,7 +268,12 @@ async def spawn(kind: str, api_url: str, database_url: str, profile: str | None 
         env=_settings_env(api_url, database_url),
         stdout=asyncio.subprocess.PIPE,
     )
+    _spawned.append(process)
     return Child(process)
+
+
+_spawned: list[asyncio.subprocess.Process] = []
+"""Every child started, so that a failed run leaves none polling a fake that is gone."""
 
 
 # ------------------------------------------------------------------ the parent
@@ -428,6 +433,11 @@ async def _run_once(args: argparse.Namespace) -> dict[str, Any]:
             echo = await _echo(fake, api_url, url, args.coordinators, args.echo_messages)
             return {"echo": echo, **await _coordbot(fake, api_url, url, args)}
     finally:
+        for process in _spawned:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        _spawned.clear()
         await fake.stop()
 
 

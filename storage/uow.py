@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
+from sqlalchemy import event
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from storage.repositories.access_requests import AccessRequestRepository
 from storage.repositories.audit import AuditRepository
@@ -23,6 +26,25 @@ from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.windows import WindowRepository
 
 BeforeCommit = Callable[[], Awaitable[None]]
+
+WROTE = "wrote"
+"""`Session.info` key: an UPDATE, INSERT or DELETE statement ran in the open transaction.
+
+Such statements leave no trace in `session.dirty`, yet on SQLite they hold the database's
+write lock until the commit: `finish` must not leave it held across a call to Telegram.
+"""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_writes(state: ORMExecuteState) -> None:
+    if state.is_update or state.is_delete or state.is_insert:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost one: committed or rolled back
+        session.info.pop(WROTE, None)
 
 
 class UnitOfWork:
@@ -62,11 +84,24 @@ class UnitOfWork:
         for hook in self._before_commit:
             await hook()
         session = self.session
-        if session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or session.info.get(WROTE):
             await session.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        """Undo this transaction; what was loaded before it is read again.
+
+        A rollback expires every loaded object, and the handler still holds some (the person
+        of the update): touching one would then load lazily, which async SQLAlchemy refuses.
+        """
+        session = self.session
+        loaded = list(session.identity_map.values())
+        await session.rollback()
+        for row in loaded:
+            if row in session:
+                try:
+                    await session.refresh(row)
+                except InvalidRequestError:  # deleted meanwhile by someone else
+                    session.expunge(row)
 
 
 class UnitOfWorkFactory:

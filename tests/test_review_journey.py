@@ -104,12 +104,21 @@ async def test_changes_with_reply_comment_then_version_2_shows_the_difference(
     notice = maria.last
     assert "возвращен(а) на доработку" in notice.text and "Уточните место" in notice.text
 
+    fix = notice.button("Исправить").callback_data
     preview = await maria.press("Исправить", message=notice)
     assert "Проверьте перед отправкой" in preview
+    # A second tap (the first one's edit not yet on her screen) shows the same preview again.
+    await bot.feed(bot.fake.callback_update(maria.user, notice, fix, check_button=False))
+    assert "Проверьте перед отправкой" in maria.last.text
     await maria.press("Изменить поле")
     await maria.press("Место")
     await maria.send("ул. Ленина, 1, ауд. 204")
     await maria.press("Отправить")
+    # The same «Исправить» pressed again once the new version is sent: refused, nothing breaks.
+    again = bot.fake.callback_update(maria.user, notice, fix, check_button=False)
+    await bot.feed(again)
+    answer = bot.fake.callback_query(again["callback_query"]["id"])
+    assert answer.answer_text == "Эту заявку сейчас нельзя исправить."
 
     [first_card, second_card] = [
         m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if "Анонс мероприятия № 1" in (m.text or "")

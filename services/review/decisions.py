@@ -175,8 +175,7 @@ async def reopen(
     if submission is None or not coordinates(person, submission.school_id):
         return None
     if not await uow.submissions.reopen(submission_id, person.id, now):
-        await uow.rollback()
-        return None
+        return None  # nothing was written; a rollback would expire `person` for the caller
     uow.audit.record("submission.reopen", "submission", submission_id, person.telegram_id, now)
     await uow.commit()
     return await _reload(uow, submission_id)
