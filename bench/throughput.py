@@ -19,8 +19,8 @@ Measured for each, in the same run:
   counted from the moment an update was due (so a queue that builds up shows);
 - burst (coordbot): 200 coordinators press «📂 Мои заявки» in one moment; seconds until the
   last one is answered;
-- SQL statements and commits per dialog step (coordbot), counted in the child by SQLAlchemy
-  events and attributed to the update that ran them.
+- SQL statements, transactions and commits per dialog step (coordbot), counted in the child
+  by SQLAlchemy events and attributed to the update that ran them.
 """
 
 from __future__ import annotations
@@ -177,6 +177,11 @@ async def _child_coordbot(args: argparse.Namespace) -> None:
     current: ContextVar[str] = ContextVar("bench_update", default="")
     statements: dict[str, int] = {}
     commits: dict[str, int] = {}
+    transactions: dict[str, int] = {}
+
+    def on_begin(*_: object) -> None:
+        key = current.get()
+        transactions[key] = transactions.get(key, 0) + 1
 
     def on_statement(*_: object) -> None:
         key = current.get()
@@ -188,6 +193,7 @@ async def _child_coordbot(args: argparse.Namespace) -> None:
 
     event.listen(app.engine.sync_engine, "before_cursor_execute", on_statement)
     event.listen(app.engine.sync_engine, "commit", on_commit)
+    event.listen(app.engine.sync_engine, "begin", on_begin)
 
     class Tag(BaseMiddleware):
         async def __call__(self, handler: Any, update: Any, data: dict[str, Any]) -> Any:
@@ -211,7 +217,8 @@ async def _child_coordbot(args: argparse.Namespace) -> None:
     await app.dispatcher.stop_polling()
     await polling
     await app.close()
-    print(json.dumps({"statements": statements, "commits": commits}), flush=True)
+    counted = {"statements": statements, "commits": commits, "transactions": transactions}
+    print(json.dumps(counted), flush=True)
 
 
 async def _child_echo(args: argparse.Namespace) -> None:
@@ -411,6 +418,7 @@ async def _coordbot(
     burst = await _burst(driver, _people(fake, 0, BURST))
     counted = await child.finish()
     statements, commits = counted.get("statements", {}), counted.get("commits", {})
+    transactions = counted.get("transactions", {})
     steps = driver.dialog_updates
     return {
         "closed": closed,
@@ -418,6 +426,7 @@ async def _coordbot(
         "burst": burst,
         "statements": statistics.mean(statements.get(u, 0) for u in steps),
         "commits": statistics.mean(commits.get(u, 0) for u in steps),
+        "transactions": statistics.mean(transactions.get(u, 0) for u in steps),
     }
 
 
@@ -491,7 +500,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         print(f"burst of {BURST}: last answer after {result['burst']:.2f} s")
         print(
             f"per dialog step: {result['statements']:.2f} SQL statements, "
-            f"{result['commits']:.2f} commits"
+            f"{result['transactions']:.2f} transactions, {result['commits']:.2f} commits"
         )
 
 
