@@ -15,9 +15,13 @@ SAFE_LINK = re.compile(r"(https?|tg|mailto):", re.IGNORECASE)
 FOUND = (
     ("url", re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]»]")),
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Zа-яА-Я]{2,}\b")),
-    ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}\b")),
+    (
+        "bot_command",
+        re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])"),
+    ),
 )
-"""What a client links in plain text by itself."""
+"""What a client links in plain text by itself (as Telegram's: a command is not linked
+inside a word, a path or a tag such as ``</b>``)."""
 FORMATS = frozenset(
     {"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote"}
     | {"expandable_blockquote", "custom_emoji"}

@@ -343,6 +343,7 @@ function notice(kind, title, event) {
     el("button", { type: "button", onclick: () => node.remove(), "aria-label": "×" }, "×"));
   $("notices").prepend(node);
   while ($("notices").children.length > 5) $("notices").lastChild.remove();
+  if (kind === "flood") setTimeout(() => node.remove(), 4000); // the bot waits and sends: no defect
 }
 
 const reloadChat = debounce(() => loadChat(), 60);
