@@ -35,7 +35,6 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=ru-RU",  # the date picker in Russian, as the page is
 ]
 DEMO_TODAY = "2026-11-23"
 ADDRESS = re.compile(r"open (http://127\.0\.0\.1:\d+/)")

@@ -27,6 +27,7 @@ FORMATS = frozenset(
     | {"expandable_blockquote", "custom_emoji"}
 )
 """Entities that may contain a found link; any other one (code, a link) hides it."""
+BLOCKS = frozenset({"blockquote", "expandable_blockquote", "pre"})
 SIMPLE_TAGS = {
     "bold": ("<b>", "</b>"),
     "italic": ("<i>", "</i>"),
@@ -107,9 +108,17 @@ def _render(text: str, start: int, end: int, spans: list[_Span]) -> str:
         inner = _render(text, span.start, inner_end, children)
         out.append(_wrap(span.entity, text[span.start : inner_end], inner))
         cursor = inner_end
+        if _ends_a_block(span, text, cursor, end, spans[index + 1 + len(children) :]):
+            cursor += 1  # the line break after a quote or a code block is the block's own
         index += 1 + len(children)
     out.append(html.escape(text[cursor:end]))
     return "".join(out)
+
+
+def _ends_a_block(span: _Span, text: str, cursor: int, end: int, rest: list[_Span]) -> bool:
+    if span.entity["type"] not in BLOCKS or cursor >= end or text[cursor] != "\n":
+        return False
+    return all(s.start > cursor for s in rest)
 
 
 def _wrap(entity: dict[str, Any], plain: str, inner: str) -> str:

@@ -167,16 +167,19 @@ async function loadChat(scroll = false) {
 
 function renderChat(scroll) {
   const { chat, keyboard, can_write: canWrite } = state.data;
+  const box = $("messages");
+  const stick = scroll || box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   $("chat-title").textContent = chat.title;
   renderStatus();
   renderTopics(chat);
-  renderMessages(scroll);
+  // What sits below the messages first: the scroll to the newest one needs their final height.
   $("keyboard").replaceChildren(...(keyboard ? keyboard.rows : []).map((row) =>
     el("div", {}, ...row.map((text) => el("button", { type: "button", onclick: () => send(text) }, text)))));
   $("text").placeholder = (keyboard && keyboard.placeholder) || t("message");
   $("composer").hidden = !canWrite;
   $("read-only").hidden = canWrite;
   $("commands").hidden = true;
+  renderMessages(stick);
 }
 
 function renderStatus() {
@@ -207,9 +210,8 @@ function topicName(id) {
   return topic ? topic.name : null;
 }
 
-function renderMessages(scroll) {
+function renderMessages(stick) {
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const nodes = [];
   let lastDay = null;
   const list = state.data.messages.filter(inThread);
@@ -223,7 +225,7 @@ function renderMessages(scroll) {
   }
   if (!nodes.length) nodes.push(el("div", { class: "day" }, t("empty")));
   box.replaceChildren(...nodes);
-  if (scroll || nearBottom) box.scrollTop = box.scrollHeight;
+  if (stick) box.scrollTop = box.scrollHeight;
 }
 
 function messageNode(group) {
