@@ -286,11 +286,14 @@ def test_files_go_both_ways(screens, demo, tmp_path) -> None:
 def test_a_refused_call_shows_as_a_red_notice(screens, demo) -> None:
     screen = screens()
     screen.act_as("Мария Иванова")
+    screen.page.locator("#langs button", has_text="EN").click()  # the page in English
+    screen.expect(screen.page.locator("#people h2"), "People")
+    screen.expect(screen.page.locator("#people-list li.active"), "Coordinator")
     status, answer = bot_api(demo, "sendMessage", chat_id=cast.MARIA.id, text="<b>не закрыт",
                              parse_mode="HTML")  # fmt: skip
     assert status == 400 and "can't parse entities" in answer["description"]
     notice = screen.page.locator("#notices .notice.refused").first
-    screen.expect(notice, "sendMessage")
+    screen.expect(notice, "Telegram refused a call: sendMessage")
     screen.expect(notice, "can't parse entities")
     screen.shot("refused-call")
 
