@@ -1,6 +1,6 @@
 """`make demo` in a browser: people act in the page, the real bot answers through the emulator.
 
-One Chromium and one demo (`python -m bot.demo`, the bot's date 23.11.2026) for the session;
+One Chromium and one demo (`python -m bot.demo`, the bot's date 23.11.2026) for the module;
 each test opens pages of its own. Screenshots of every step go to
 `test-artifacts/browser/<test>/`. The demo's story (see `bot/demo/story.py`) has left a
 submission in each state; the tests add their own.
@@ -30,8 +30,10 @@ STEP = 15_000
 STAFF_GROUP = "Сотрудники института"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it lives,
+    and the async tests that follow in the same worker need the thread free of it."""
     if reason := browser.missing():
         if browser.required():
             pytest.fail(f"{reason}; {browser.REQUIRE_VARIABLE}=1 requires it", pytrace=False)
@@ -46,7 +48,7 @@ def chromium() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with browser.demo(tmp_path_factory.mktemp("demo")) as address:
         yield address
