@@ -107,6 +107,13 @@ async def test_what_a_person_writes_reaches_the_bot_as_a_reply_in_its_topic(page
     assert shown["messages"][-1]["reply_to"]["snippet"] == "Анонс № 1"
 
 
+async def test_a_form_the_page_would_not_send_is_refused_not_a_crash(page: Page) -> None:
+    plain = {"as": str(cast.MARIA.id), "chat_id": str(cast.MARIA.id), "text": "Привет"}
+    async with page.session.post("/demo/send", data=plain) as response:
+        assert response.status == 400
+    assert (await page.bot("getUpdates"))["result"] == []
+
+
 async def test_the_reply_keyboard_is_the_bot_s_latest_until_removed(page: Page) -> None:
     menu = {"keyboard": [["📣 Анонс", "📂 Мои заявки"]], "resize_keyboard": True}
     await page.write(cast.MARIA, cast.MARIA.id, "/start")  # or the bot may not write to her
