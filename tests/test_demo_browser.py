@@ -285,6 +285,35 @@ def test_files_go_both_ways(screens, demo, tmp_path) -> None:
     screen.shot("administrator-sent-a-file")
 
 
+def test_a_coordinator_attaches_a_photo_from_the_computer(screens, demo, tmp_path) -> None:
+    from PIL import Image
+
+    screen = screens()
+    screen.act_as("Алексей Смирнов")
+    screen.chat("Coordbot")
+    screen.tap("Материалы")
+    screen.answered("Шаг 1 из")
+    screen.write("Фотоотчёт о практикуме")
+    screen.answered("Шаг 2 из")
+    screen.press("публикация")
+    screen.answered("Шаг 3 из")
+    screen.press("Пропустить")
+    screen.answered("Шаг 4 из")
+    photo = tmp_path / "practicum.png"
+    Image.new("RGB", (320, 200), (51, 144, 236)).save(photo)
+    screen.page.locator("#file").set_input_files(photo)
+    screen.expect(screen.page.locator("#file-chip"), "practicum.png")
+    screen.page.locator("#send").click()
+    screen.answered("Файлов принято: 1")
+    image = screen.page.locator("#messages .row.out img").last
+    image.wait_for()
+    response = screen.page.request.get(demo.rstrip("/") + image.get_attribute("src"))
+    assert response.ok and response.headers["content-type"] == "image/png"
+    screen.shot("photo-attached")
+    screen.press("Отмена")
+    screen.answered("Черновик сохранён")
+
+
 def test_a_refused_call_shows_as_a_red_notice(screens, demo) -> None:
     screen = screens()
     screen.act_as("Мария Иванова")

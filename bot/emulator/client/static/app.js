@@ -225,7 +225,11 @@ function renderMessages(stick) {
   }
   if (!nodes.length) nodes.push(el("div", { class: "day" }, t("empty")));
   box.replaceChildren(...nodes);
-  if (stick) box.scrollTop = box.scrollHeight;
+  if (!stick) return;
+  box.scrollTop = box.scrollHeight;
+  for (const img of box.querySelectorAll("img")) { // a photo's height is known once it loads
+    if (!img.complete) img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; }, { once: true });
+  }
 }
 
 function messageNode(group) {
