@@ -189,6 +189,9 @@ def test_an_announcement_from_the_coordinator_to_the_staff_and_back(screens) -> 
     screen.answered(f"Завтра: «{title}»")
     screen.shot("the-eve-of-the-event")
 
+    screen.page.locator("#plus-day").click()
+    screen.expect(screen.page.locator("#clock-now"), "18 декабря 2026")
+
 
 def test_two_tabs_see_a_decision_travel_live(screens) -> None:
     staff = screens(tab="staff-")
