@@ -1,11 +1,12 @@
-# coordbot: `make run` starts the bot, `make test` runs the tests (see README.md).
+# coordbot: `make run` starts the bot, `make test` runs the tests, `make demo` shows it in a
+# browser (see README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CATALOGUES := $(wildcard locales/*/LC_MESSAGES/coordbot.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint migrate locales extract help
+.PHONY: run test demo lint migrate locales extract help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,11 +28,17 @@ locales: $(COMPILED)  ## compile the translation catalogues (.po -> .mo)
 run: $(BIN)/.runtime locales  ## apply migrations and run the bot (token from .env)
 	$(BIN)/python -m bot run
 
+DEMO_PORT ?= 8080
+DEMO_PROGRAMME ?= krasnodar-digital
+
+demo: $(BIN)/.runtime locales  ## the bot against an emulated Telegram with a demo region, in a browser
+	$(BIN)/python -m bot.demo --port $(DEMO_PORT) --programme $(DEMO_PROGRAMME)
+
 migrate: $(BIN)/.runtime  ## apply database migrations only
 	$(BIN)/python -m bot migrate
 
 test: $(BIN)/.dev locales  ## install what tests need and run them (two workers: pytest-xdist)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: $(BIN)/.dev  ## ruff, mypy (strict) and the import contracts (layers, no cycles)
 	$(BIN)/ruff check .

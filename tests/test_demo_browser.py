@@ -1,6 +1,6 @@
 """`make demo` in a browser: people act in the page, the real bot answers through the emulator.
 
-One Chromium and one demo (`python -m bot.demo`, the bot's date 23.11.2026) for the session;
+One Chromium and one demo (`python -m bot.demo`, the bot's date 23.11.2026) for the module;
 each test opens pages of its own. Screenshots of every step go to
 `test-artifacts/browser/<test>/`. The demo's story (see `bot/demo/story.py`) has left a
 submission in each state; the tests add their own.
@@ -30,8 +30,10 @@ STEP = 15_000
 STAFF_GROUP = "Сотрудники института"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it lives,
+    and the async tests that follow in the same worker need the thread free of it."""
     if reason := browser.missing():
         if browser.required():
             pytest.fail(f"{reason}; {browser.REQUIRE_VARIABLE}=1 requires it", pytrace=False)
@@ -46,7 +48,7 @@ def chromium() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with browser.demo(tmp_path_factory.mktemp("demo")) as address:
         yield address
@@ -187,6 +189,9 @@ def test_an_announcement_from_the_coordinator_to_the_staff_and_back(screens) -> 
     screen.answered(f"Завтра: «{title}»")
     screen.shot("the-eve-of-the-event")
 
+    screen.page.locator("#plus-day").click()
+    screen.expect(screen.page.locator("#clock-now"), "18 декабря 2026")
+
 
 def test_two_tabs_see_a_decision_travel_live(screens) -> None:
     staff = screens(tab="staff-")
@@ -255,7 +260,8 @@ def test_the_bot_s_html_keyboards_and_answers_render_as_in_telegram(screens, dem
     screen.shot("command-menu")
     screen.page.locator("#commands li", has_text="/help").click()
     help_text = screen.answered("/language")
-    screen.expect(help_text.locator("a.command"), "/cancel")  # a client links commands itself
+    cancel = help_text.locator("a.command", has_text="/cancel")  # a client links them itself
+    screen.expect(cancel, "/cancel")
     screen.shot("help")
 
 
@@ -268,6 +274,7 @@ def test_files_go_both_ways(screens, demo, tmp_path) -> None:
     assert response.ok and response.body().startswith(b"%PDF-")
     album = screen.messages.filter(has=screen.page.locator("a.doc")).last
     assert album.locator("a.doc").count() == 2, "the two files of the materials are one album"
+    album.scroll_into_view_if_needed()
     screen.shot("album-of-documents")
 
     screen.act_as("Дмитрий Волков")
@@ -281,14 +288,46 @@ def test_files_go_both_ways(screens, demo, tmp_path) -> None:
     screen.shot("administrator-sent-a-file")
 
 
+def test_a_coordinator_attaches_a_photo_from_the_computer(screens, demo, tmp_path) -> None:
+    from PIL import Image
+
+    screen = screens()
+    screen.act_as("Алексей Смирнов")
+    screen.chat("Coordbot")
+    screen.tap("Материалы")
+    screen.answered("Шаг 1 из")
+    screen.write("Фотоотчёт о практикуме")
+    screen.answered("Шаг 2 из")
+    screen.press("публикация")
+    screen.answered("Шаг 3 из")
+    screen.press("Пропустить")
+    screen.answered("Шаг 4 из")
+    photo = tmp_path / "practicum.png"
+    Image.new("RGB", (320, 200), (51, 144, 236)).save(photo)
+    screen.page.locator("#file").set_input_files(photo)
+    screen.expect(screen.page.locator("#file-chip"), "practicum.png")
+    screen.page.locator("#send").click()
+    screen.answered("Файлов принято: 1")
+    image = screen.page.locator("#messages .row.out img").last
+    image.wait_for()
+    response = screen.page.request.get(demo.rstrip("/") + image.get_attribute("src"))
+    assert response.ok and response.headers["content-type"] == "image/png"
+    screen.shot("photo-attached")
+    screen.press("Отмена")
+    screen.answered("Черновик сохранён")
+
+
 def test_a_refused_call_shows_as_a_red_notice(screens, demo) -> None:
     screen = screens()
     screen.act_as("Мария Иванова")
+    screen.page.locator("#langs button", has_text="EN").click()  # the page in English
+    screen.expect(screen.page.locator("#people h2"), "People")
+    screen.expect(screen.page.locator("#people-list li.active"), "Coordinator")
     status, answer = bot_api(demo, "sendMessage", chat_id=cast.MARIA.id, text="<b>не закрыт",
                              parse_mode="HTML")  # fmt: skip
     assert status == 400 and "can't parse entities" in answer["description"]
     notice = screen.page.locator("#notices .notice.refused").first
-    screen.expect(notice, "sendMessage")
+    screen.expect(notice, "Telegram refused a call: sendMessage")
     screen.expect(notice, "can't parse entities")
     screen.shot("refused-call")
 

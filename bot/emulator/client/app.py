@@ -197,6 +197,8 @@ async def _read_form(request: web.Request) -> tuple[dict[str, str], tuple[str, s
     """The fields of a multipart form, and its file (name, type, content) if one was chosen."""
     form: dict[str, str] = {}
     upload: tuple[str, str, bytes] | None = None
+    if not request.content_type.startswith("multipart/"):
+        raise web.HTTPBadRequest(text="send a multipart form, as the page does")
     reader = await request.multipart()
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader) or part.name is None:

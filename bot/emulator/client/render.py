@@ -15,14 +15,19 @@ SAFE_LINK = re.compile(r"(https?|tg|mailto):", re.IGNORECASE)
 FOUND = (
     ("url", re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]»]")),
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Zа-яА-Я]{2,}\b")),
-    ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}\b")),
+    (
+        "bot_command",
+        re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])"),
+    ),
 )
-"""What a client links in plain text by itself."""
+"""What a client links in plain text by itself (as Telegram's: a command is not linked
+inside a word, a path or a tag such as ``</b>``)."""
 FORMATS = frozenset(
     {"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote"}
     | {"expandable_blockquote", "custom_emoji"}
 )
 """Entities that may contain a found link; any other one (code, a link) hides it."""
+BLOCKS = frozenset({"blockquote", "expandable_blockquote", "pre"})
 SIMPLE_TAGS = {
     "bold": ("<b>", "</b>"),
     "italic": ("<i>", "</i>"),
@@ -103,9 +108,17 @@ def _render(text: str, start: int, end: int, spans: list[_Span]) -> str:
         inner = _render(text, span.start, inner_end, children)
         out.append(_wrap(span.entity, text[span.start : inner_end], inner))
         cursor = inner_end
+        if _ends_a_block(span, text, cursor, end, spans[index + 1 + len(children) :]):
+            cursor += 1  # the line break after a quote or a code block is the block's own
         index += 1 + len(children)
     out.append(html.escape(text[cursor:end]))
     return "".join(out)
+
+
+def _ends_a_block(span: _Span, text: str, cursor: int, end: int, rest: list[_Span]) -> bool:
+    if span.entity["type"] not in BLOCKS or cursor >= end or text[cursor] != "\n":
+        return False
+    return all(s.start > cursor for s in rest)
 
 
 def _wrap(entity: dict[str, Any], plain: str, inner: str) -> str:

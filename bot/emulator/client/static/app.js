@@ -167,16 +167,19 @@ async function loadChat(scroll = false) {
 
 function renderChat(scroll) {
   const { chat, keyboard, can_write: canWrite } = state.data;
+  const box = $("messages");
+  const stick = scroll || box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   $("chat-title").textContent = chat.title;
   renderStatus();
   renderTopics(chat);
-  renderMessages(scroll);
+  // What sits below the messages first: the scroll to the newest one needs their final height.
   $("keyboard").replaceChildren(...(keyboard ? keyboard.rows : []).map((row) =>
     el("div", {}, ...row.map((text) => el("button", { type: "button", onclick: () => send(text) }, text)))));
   $("text").placeholder = (keyboard && keyboard.placeholder) || t("message");
   $("composer").hidden = !canWrite;
   $("read-only").hidden = canWrite;
   $("commands").hidden = true;
+  renderMessages(stick);
 }
 
 function renderStatus() {
@@ -207,9 +210,8 @@ function topicName(id) {
   return topic ? topic.name : null;
 }
 
-function renderMessages(scroll) {
+function renderMessages(stick) {
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const nodes = [];
   let lastDay = null;
   const list = state.data.messages.filter(inThread);
@@ -223,7 +225,11 @@ function renderMessages(scroll) {
   }
   if (!nodes.length) nodes.push(el("div", { class: "day" }, t("empty")));
   box.replaceChildren(...nodes);
-  if (scroll || nearBottom) box.scrollTop = box.scrollHeight;
+  if (!stick) return;
+  box.scrollTop = box.scrollHeight;
+  for (const img of box.querySelectorAll("img")) { // a photo's height is known once it loads
+    if (!img.complete) img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; }, { once: true });
+  }
 }
 
 function messageNode(group) {
@@ -343,6 +349,7 @@ function notice(kind, title, event) {
     el("button", { type: "button", onclick: () => node.remove(), "aria-label": "×" }, "×"));
   $("notices").prepend(node);
   while ($("notices").children.length > 5) $("notices").lastChild.remove();
+  if (kind === "flood") setTimeout(() => node.remove(), 4000); // the bot waits and sends: no defect
 }
 
 const reloadChat = debounce(() => loadChat(), 60);
