@@ -174,7 +174,7 @@ async def test_application_in_the_window_is_sent(bot, people, clock) -> None:
     preview = maria.last.text
     assert "Документ о согласовании: soglasovanie.pdf" in preview
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а) в институт. Статус: отправлено." in sent
+    assert "Отправлено в институт: заявка № 1." in sent
     submission = await _submission(bot)
     assert submission.status is SubmissionStatus.SENT and not submission.late
     assert len(submission.files) == 4

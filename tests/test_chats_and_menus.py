@@ -53,7 +53,7 @@ async def test_help_differs_by_role(bot, people) -> None:
     coordinator = people("Мария")
     code = await seed.invitation(bot.app, "МАОУ Гимназия № 5")
     await coordinator.send(f"/start {code}")
-    await coordinator.press("Согласен")
+    await coordinator.press("Даю согласие")
     await coordinator.send("Иванова Мария Петровна")
     await coordinator.send("Учитель")
 

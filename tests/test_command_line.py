@@ -241,7 +241,7 @@ async def test_killed_process_resumes_the_dialog_after_restart(tmp_path: Path) -
         process = await start_bot()
         try:
             await say(f"/start {invite_code}", "152-ФЗ")
-            fake.enqueue(fake.press(maria, fake.last_bot_message(maria.id), "Согласен"))
+            fake.enqueue(fake.press(maria, fake.last_bot_message(maria.id), "Даю согласие"))
             await fake.wait_until(
                 lambda: "Шаг 1 из 2" in (fake.last_bot_message(maria.id).text or ""), within=30
             )

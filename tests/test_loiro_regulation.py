@@ -45,7 +45,7 @@ async def test_the_head_of_the_platform_invites_a_mentor(bot, people, clock) -> 
     code = re.search(r"start=([\w-]+)", answer)[1]
     mentor = people("Куратор")
     assert f"Вас пригласили наставником школы: {LEAD}" in await mentor.send(f"/start {code}")
-    await mentor.press("Согласен")
+    await mentor.press("Даю согласие")
     await mentor.send("Кошкина Вера Сергеевна")
     joined = await mentor.send("Учитель русского языка")
     assert f"Вы — наставник школы: {LEAD}" in joined

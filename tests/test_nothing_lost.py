@@ -95,7 +95,7 @@ async def test_decision_notices_and_publication_survive_a_restart_before_deliver
     await bot.app.sender.drain()
 
     assert [m.text.splitlines()[0] for m in maria.messages()[before:]] == [
-        "✅ Анонс мероприятия № 1 одобрен(а)."
+        "✅ Одобрено: анонс мероприятия № 1."
     ]
     assert any("одобрен" in (m.text or "") for m in mentor.messages())
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 1  # and its ICS
@@ -142,7 +142,7 @@ async def test_under_random_faults_every_card_notice_and_publication_arrives_onc
     notices = Counter(
         m.text.splitlines()[0] for m in maria.messages() if "одобрен" in (m.text or "")
     )
-    assert notices == Counter(f"✅ Анонс мероприятия № {n} одобрен(а)." for n in range(1, 4))
+    assert notices == Counter(f"✅ Одобрено: анонс мероприятия № {n}." for n in range(1, 4))
     assert len([m for m in mentor.messages() if "одобрен" in (m.text or "")]) == 3
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 3  # and 3 ICS
     statuses = Counter(row.status for row in await _rows(bot))

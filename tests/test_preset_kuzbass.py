@@ -186,7 +186,7 @@ async def _apply(bot, lead) -> None:
     preview = await lead.press("Пропустить")  # the network agreement is optional
     assert "Проверьте перед отправкой" in preview
     sent = await lead.press("Отправить")
-    assert "Заявка № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
 
 
 def _cards(bot, title: str):
@@ -291,7 +291,7 @@ async def test_network_applies_announces_is_reminded_and_the_lead_reports(
     )
     assert table in preview
     sent = await lead.press("Отправить")
-    assert "Отчёт за учебный год № 3 отправлен(а)" in sent
+    assert "Отправлено в институт: отчёт за учебный год № 3" in sent
     [report_card] = _cards(bot, "Отчёт за учебный год № 3")
     assert table in report_card.text and "Участников: Фестиваль проектов" in report_card.text
     async with bot.app.uow_factory() as uow:

@@ -168,7 +168,7 @@ async def _consultant_by_link(bot, people, olga, staff_chat):
     natalia = people("Наталья")
     greeting = await natalia.send(f"/start {code}")
     assert f"научным консультантом муниципального района: {GATCHINA}" in greeting
-    await natalia.press("Согласен")
+    await natalia.press("Даю согласие")
     await natalia.send("Жуковицкая Наталья Николаевна")
     joined = await natalia.send("Научный консультант ЛОИРО")
     assert f"Вы — научный консультант района: {GATCHINA}" in joined
@@ -255,7 +255,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     ) in preview
     assert "2. Круглый стол «Работа со слабоуспевающими детьми» (круглый стол, март 2027" in preview
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
 
     # Staff approve it in the group; the district's consultant hears of the decision too.
     card = next(
@@ -263,8 +263,8 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     )
     assert "Сетевой план-график:" in card.text and "Мастер-класс «Современный урок»" in card.text
     await olga.press("Одобрить", message=card)
-    assert "одобрен(а)" in maria.last.text
-    assert "одобрен(а)" in natalia.last.text and LEAD in natalia.last.text
+    assert "Одобрено:" in maria.last.text
+    assert "Одобрено:" in natalia.last.text and LEAD in natalia.last.text
     await olga.send_in(staff_chat, "/granted 1 01.12.2026")
     granted = _staff_says(bot)
     assert "записан с 01.12.2026" in granted and "Действует до 01.12.2029" in granted  # 3.2
@@ -283,7 +283,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     await maria.send("Учителя школ района с низкими результатами")
     await maria.press("Пропустить")
     await maria.send("Открытые уроки и разбор")
-    assert "Анонс мероприятия № 2 отправлен(а)" in await maria.press("Отправить")
+    assert "Отправлено в институт: анонс мероприятия № 2" in await maria.press("Отправить")
     announcement = bot.fake.last_bot_message(STAFF_CHAT_ID)
     await olga.press("Одобрить", message=announcement)
 
@@ -337,7 +337,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     )
     assert "Выполнение: Круглый стол «Работа со слабоуспевающими детьми»: Перенесён" in preview
     sent = await maria.press("Отправить")
-    assert "отправлен(а)" in sent
+    assert "Отправлено в институт" in sent
     async with bot.app.uow_factory() as uow:
         report = (
             await uow.session.scalars(
@@ -441,7 +441,7 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     await maria.send("📝 Заявка")
     await maria.press("присвоение статуса")
     await _seven_rows(maria, [("Вебинар", "вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
-    assert "отправлен(а)" in await maria.press("Отправить")
+    assert "Отправлено в институт" in await maria.press("Отправить")
 
     clock.set(datetime(2026, 12, 13, 7, 5, tzinfo=UTC))  # a week before the last day
     maria_before = len(maria.messages())

@@ -176,7 +176,7 @@ async def _apply(bot, maria, network: tuple[str, ...] = ()) -> None:
     preview = await maria.press("Готово")
     assert "Юридический адрес" not in preview and "Контакты" not in preview
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
 
 
 async def _conclude(bot, staff, card, answers: list[str], outcome: str) -> None:
@@ -244,7 +244,7 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     assert [item["met"] for item in criteria] == [True, True, True]
 
     await olga.press("Одобрить", message=card)
-    assert "Заявка № 1 одобрен(а)" in maria.last.text
+    assert "Одобрено: заявка № 1" in maria.last.text
     await olga.send_in(staff_chat, "/granted 1 01.12.2026")
     granted = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     assert "записан с 01.12.2026" in granted and "Действует до 01.12.2029" in granted
@@ -272,7 +272,7 @@ async def test_omsk_journey_apply_expertise_grant_announce_remind_report(
     await maria.send(document=steps.pdf(bot, "monitoring.pdf"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "Отчёт за учебный год № 3 отправлен(а)" in sent
+    assert "Отправлено в институт: отчёт за учебный год № 3" in sent
     report = await steps.submission(bot, 3)
     assert report.platform_id == platform.id and not report.late and report.school_year == 2026
 
@@ -376,7 +376,7 @@ async def test_platform_coordinator_invites_a_tutor_who_hears_of_the_event(
     tutor = people("Тьютор")
     greeting = await tutor.send(f"/start {code}")
     assert f"Вас пригласили тьютором площадки: {GYMNASIUM}" in greeting
-    await tutor.press("Согласен")
+    await tutor.press("Даю согласие")
     await tutor.send("Кузнецова Анна Сергеевна")
     joined = await tutor.send("Учитель математики")
     assert f"Готово! Вы — тьютор площадки: {GYMNASIUM}" in joined
@@ -428,7 +428,7 @@ async def test_school_with_two_platforms_is_asked_which_one_when_announcing(bot,
     await maria.press("Пропустить")
     await maria.send("Описание")
     sent = await maria.press("Отправить")
-    assert "отправлен(а)" in sent
+    assert "Отправлено в институт" in sent
     async with bot.app.uow_factory() as uow:
         [announcement] = (
             await uow.session.scalars(

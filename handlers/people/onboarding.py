@@ -45,7 +45,7 @@ class Flow(StrEnum):
 
 
 class CDConsent(CallbackData, prefix="consent"):
-    """«Согласен(на)» in onboarding or in an access request.
+    """«Даю согласие» in onboarding or in an access request.
 
     `flow` holds a `Flow`; parsed as text only because the randomised journeys forge presses
     with the validating constructor (`CDConsent(flow="other")`): another value matches no
@@ -57,7 +57,7 @@ class CDConsent(CallbackData, prefix="consent"):
 
 def consent_keyboard(flow: Flow) -> InlineKeyboardMarkup:
     agree = InlineKeyboardButton(
-        text=_("✅ Согласен(на)"), callback_data=CDConsent(flow=flow).pack()
+        text=_("✅ Даю согласие"), callback_data=CDConsent(flow=flow).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[agree], nav_row(back=False)])
 

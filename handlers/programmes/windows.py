@@ -20,13 +20,13 @@ from aiogram.utils.i18n import lazy_gettext as __
 from pydantic import Field
 
 from handlers.context import Ctx, Staff
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.render import render
 from handlers.ui.staff import refuse_commands, staff_or_refuse
 from services import calendar
 from services.programmes import windows
 from services.programmes.windows import StaffWindow, WindowState
 
-BUTTON_MAX = 60
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 
 
@@ -136,19 +136,23 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
         target = chosen[0][1]
         await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
         return
+    shown = labelled([_label(target) for _n, target in chosen])
     await message.answer(
-        _("Какой приём открыть?")
-        if request.action is WindowAct.OPEN
-        else _("Какой приём закрыть?"),
+        with_listing(
+            _("Какой приём открыть?")
+            if request.action is WindowAct.OPEN
+            else _("Какой приём закрыть?"),
+            shown.listing,
+        ),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 [
                     InlineKeyboardButton(
-                        text=_label(target),
+                        text=label,
                         callback_data=CDWindow(action=request.action, n=n, until=until).pack(),
                     )
                 ]
-                for n, target in chosen
+                for (n, _target), label in zip(chosen, shown.labels, strict=True)
             ]
             + [
                 [
@@ -163,8 +167,7 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
 
 
 def _label(target: StaffWindow) -> str:
-    text = f"{target.programme.title} — {target.window.title}"
-    return text if len(text) <= BUTTON_MAX else text[: BUTTON_MAX - 1] + "…"
+    return f"{target.programme.title} — {target.window.title}"
 
 
 async def _apply(

@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from handlers.review.expertise import start as start_conclusion
 from handlers.review.outcomes import after, refuse_decided
 from handlers.submissions import texts
 from handlers.submissions.state import FormDialog
+from handlers.ui.buttons import labelled
 from handlers.ui.dialogs import ask_again
 from handlers.ui.render import render, render_plain
 from handlers.ui.staff import staff_or_refuse
@@ -56,7 +57,11 @@ def reasons(lead_days: int) -> list[str]:
         _("Не хватает документа"),
         _("Документ не по форме"),
         _("Сведения неполные"),
-        _("Нарушен срок подачи анонса ({days} дней до мероприятия)").format(days=lead_days),
+        ngettext(
+            "Нарушен срок подачи анонса (не позднее чем за {num} день до мероприятия)",
+            "Нарушен срок подачи анонса (не позднее чем за {num} дней до мероприятия)",
+            lead_days,
+        ).format(num=lead_days),
         _("Не соответствует положению"),
     ]
 
@@ -130,13 +135,14 @@ async def _ask_comment(
         await refuse_decided(query, submission, ctx)
         return
     await query.answer()
+    shown = labelled(reasons(_lead_days(submission, ctx)))
     rows = [
         [
             InlineKeyboardButton(
                 text=text, callback_data=CDReason(sid=sid, decision=decision, reason=i).pack()
             )
         ]
-        for i, text in enumerate(reasons(_lead_days(submission, ctx)))
+        for i, text in enumerate(shown.labels)
     ]
     rows.append(
         [
@@ -154,6 +160,7 @@ async def _ask_comment(
             who=query.from_user.full_name,
             number=sid,
             changes=decision is Decision.CHANGES,
+            reasons=shown.listing,
         ),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
     )

@@ -1,4 +1,4 @@
-"""«Мои заявки»: a person's submissions, newest first, and each one's content and files."""
+"""«Мои документы»: a person's submissions, newest first, and each one's content and files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from handlers.context import Ctx
 from handlers.submissions import documents, passport_texts, texts
 from handlers.submissions.resume import resume_at_first_gap
 from handlers.submissions.state import summary
-from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
+from handlers.ui.menu import BUTTON_MY_SUBMISSIONS, BUTTON_MY_SUBMISSIONS_BEFORE
 from handlers.ui.render import render
 from services.domain import SubmissionStatus
 from services.people.roles import Roles
@@ -188,7 +188,10 @@ async def _show_item(message: Message, item: Submission, is_own_draft: bool, ctx
 def setup() -> Router:
     router = Router(name="my-submissions")
     router.message.register(
-        on_menu, F.chat.type == "private", F.text == BUTTON_MY_SUBMISSIONS, StateFilter("*")
+        on_menu,
+        F.chat.type == "private",
+        F.text.in_((BUTTON_MY_SUBMISSIONS, BUTTON_MY_SUBMISSIONS_BEFORE)),
+        StateFilter("*"),
     )
     buttons = router.callback_query
     buttons.register(on_page, CDMine.filter(F.action == MineAct.PAGE))

@@ -6,10 +6,12 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions.field_errors import explain
 from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft, taken
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.dialogs import ask_again, question
 from services.programmes.roadmaps import ROADMAP
 from services.submissions import drafts
@@ -64,17 +66,19 @@ async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
         await _store(message, state, ctx, item)
         return
     rows = []
+    shown = labelled(field.choices)
     if field.type is FieldType.CHOICE:
-        rows += [
-            [button(choice, Act.PLAN_CHOICE, str(i))] for i, choice in enumerate(field.choices)
-        ]
+        rows += [[button(label, Act.PLAN_CHOICE, str(i))] for i, label in enumerate(shown.labels)]
     if field.optional:
         rows.append([button(_("Пропустить"), Act.PLAN_SKIP)])
-    rows.append([button(_("✖️ Не добавлять это мероприятие"), Act.PLAN_DROP)])
+    rows.append([button(_("✖️ Не добавлять"), Act.PLAN_DROP)])
     number = len((await _events(state, ctx)) or []) + 1
     await message.answer(
-        _("Мероприятие {number}. {question}").format(
-            number=number, question=_questions()[field.id]
+        with_listing(
+            _("Мероприятие {number}. {question}").format(
+                number=number, question=_questions()[field.id]
+            ),
+            shown.listing,
         ),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
     )
@@ -106,9 +110,11 @@ async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, 
     await state.update_data(item={})
     await state.set_state(FormDialog.answer)
     await message.answer(
-        _("Добавлено: {title}. Всего мероприятий: {count}.").format(
-            title=item.get("title", ""), count=len(events)
-        )
+        ngettext(
+            "Добавлено: {title}. В плане {num} мероприятие.",
+            "Добавлено: {title}. В плане {num} мероприятий.",
+            len(events),
+        ).format(title=item.get("title", ""), num=len(events))
     )
     await ask_again(message, state, ctx)
 

@@ -13,6 +13,7 @@ from handlers.context import Ctx
 from handlers.submissions import passport_texts
 from handlers.submissions.resume import introduce
 from handlers.submissions.state import Act, CDForm, FormDialog, button, taken
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.menu import (
     BUTTON_ANNOUNCEMENT,
@@ -89,12 +90,17 @@ async def _after_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
 @question(FormDialog.target)
 async def ask_target(message: Message, state: FSMContext, ctx: Ctx) -> None:
     found = await _targets(state, ctx)
-    rows = [[button(_target_label(target), Act.TARGET, target.key)] for target in found]
+    shown = labelled([_target_label(target) for target in found])
+    rows = [
+        [button(label, Act.TARGET, target.key)]
+        for target, label in zip(found, shown.labels, strict=True)
+    ]
     rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
-    question_text = (
+    question_text = with_listing(
         _("О какой площадке?")
         if any(target.platform for target in found)
-        else _("По какой программе?")
+        else _("По какой программе?"),
+        shown.listing,
     )
     await message.answer(question_text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -103,7 +109,7 @@ def _target_label(target: platforms.Target) -> str:
     label = target.programme.title
     if target.platform is not None and target.platform.title:
         label = f"{target.platform.title} ({label})"
-    return label if len(label) <= 60 else label[:59] + "…"
+    return label
 
 
 async def _with_target(
@@ -168,8 +174,12 @@ async def ask_variant(message: Message, state: FSMContext, ctx: Ctx) -> None:
         ).format(days=days)
     else:
         kinds = target.programme.applications.kinds()
-        rows = [[button(kind.title[:60], Act.VARIANT, name)] for name, kind in kinds.items()]
-        text = _("Какая заявка?")
+        shown = labelled([kind.title for kind in kinds.values()])
+        rows = [
+            [button(label, Act.VARIANT, name)]
+            for name, label in zip(kinds, shown.labels, strict=True)
+        ]
+        text = with_listing(_("Какая заявка?"), shown.listing)
     rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
