@@ -65,7 +65,7 @@ async def test_late_announcement_warns_and_can_be_sent_late_with_reason(bot, coo
     await maria.send("Учителя")
     await maria.press("Пропустить")
     preview = await maria.send("Описание")
-    assert "пометкой «поздно»" in preview
+    assert "пометкой «подано с опозданием»" in preview
     asked = await maria.press("Отправить")
     assert "Напишите причину опоздания" in asked
     sent = await maria.send("Дату согласовали с департаментом только вчера")

@@ -308,7 +308,7 @@ async def _network_people(bot, people):
 async def _apply(bot, lead) -> str:
     """The passport, every required question answered; returns the preview."""
     await lead.send("📝 Заявка")
-    asked = await lead.press("Программа инновационной площадки")
+    asked = await lead.press("Программа инновационной")
     assert "Шаг 1 из 19" in asked and f"Сейчас: {LEAD}" in asked
     await lead.press("Оставить как есть")  # full name
     await lead.press("Оставить как есть")  # municipality: Хоринский район

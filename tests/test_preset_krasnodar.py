@@ -70,13 +70,13 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
 
     # 3.3: before 1 June an application waits as a draft.
     await maria.send("📝 Заявка")
-    early = await maria.press("присвоение статуса")
+    early = await maria.press("Заявка на присвоение")
     assert "Отправка откроется 01.06.2027 (срок до 30.06.2027)" in early
     await maria.send("/cancel")
 
     clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     await maria.press("🔄 Начать заново")
     for _ in range(4):  # full name, legal address, municipality, contacts: prefilled
         await maria.press("✅ Оставить как есть")

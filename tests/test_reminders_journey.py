@@ -112,8 +112,9 @@ async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
     clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Срок отчёта за учебный год истёк 10.07.2027" in maria.last.text
-    assert "не отправила отчёт" in mentor.last.text
-    assert "Не отчитались школ: 1" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "Школа «МАОУ Гимназия № 5» не отправила отчёт" in mentor.last.text
+    staff = bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "Не отчиталась 1 школа:\n• МАОУ Гимназия № 5" in staff
 
 
 async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(

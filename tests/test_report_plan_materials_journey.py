@@ -106,7 +106,7 @@ async def test_plan_events_one_by_one(bot, coordinator, clock) -> None:
     asked = await maria.send("Иванова М. П.")
     assert "Ожидаемый результат" in asked
     added = await maria.press("Пропустить")
-    assert "Добавлено: Мастер-класс «ИИ на уроке». Всего мероприятий: 1." in added
+    assert "Добавлено: Мастер-класс «ИИ на уроке». В плане 1 мероприятие." in added
     await maria.press("Добавить мероприятие")
     await maria.send("Круглый стол")
     await maria.press("круглый стол")

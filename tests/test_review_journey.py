@@ -131,7 +131,10 @@ async def test_reject_with_a_preset_reason(bot, people, coordinator) -> None:
     await olga.press("Нарушен срок подачи анонса", message=bot.fake.last_bot_message(STAFF_CHAT_ID))
     submission = await _submission(bot)
     assert submission.status is SubmissionStatus.REJECTED
-    assert submission.comment == "Нарушен срок подачи анонса (10 дней до мероприятия)"
+    assert (
+        submission.comment
+        == "Нарушен срок подачи анонса (не позднее чем за 10 дней до мероприятия)"
+    )
     assert "Отклонено:" in maria.last.text and "Нарушен срок" in maria.last.text
     assert "Исправить" not in str(maria.last.buttons())
 
@@ -216,8 +219,8 @@ async def test_pending_and_history(bot, people, coordinator, clock) -> None:
     await olga.send_in(staff_chat, "/pending")
     pending = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     lines = [line for line in pending.splitlines() if line.startswith("№")]
-    assert lines[0].startswith("№ 1 · Анонс мероприятия") and "2 дн." in lines[0]
-    assert lines[1].startswith("№ 2") and "0 дн." in lines[1] and "🙋 Ольга" in lines[1]
+    assert lines[0].startswith("№ 1 · Анонс мероприятия") and "2 дня" in lines[0]
+    assert lines[1].startswith("№ 2") and "0 дней" in lines[1] and "🙋 Ольга" in lines[1]
 
     await olga.press("Одобрить", message=_card(bot))
     await olga.send_in(staff_chat, "/history 2")

@@ -29,7 +29,14 @@ def labelled(options: Sequence[str], room: int = BUTTON_MAX) -> Labelled:
 
 
 def shorten(text: str, limit: int = BUTTON_MAX) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Cut at the end of a word when that loses little, else mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if text[limit - 1] != " " and space >= limit - 10:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"
 
 
 def with_listing(text: str, listing: str) -> str:

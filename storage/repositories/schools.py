@@ -46,7 +46,7 @@ class SchoolRepository:
         if not ids:
             return {}
         rows = await self._s.execute(select(School.id, School.name).where(School.id.in_(ids)))
-        return {school_id: name for school_id, name in rows.tuples()}
+        return {school_id: name for school_id, name in rows.all()}
 
     async def all(self) -> Sequence[School]:
         return (await self._s.scalars(select(School).order_by(School.id))).all()
