@@ -7,6 +7,7 @@ order names); `/window close` closes it. With several such windows, buttons ask 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -136,34 +137,35 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
         target = chosen[0][1]
         await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
         return
+    text, markup = window_choice(chosen, request.action, until)
+    await message.answer(text, reply_markup=markup)
+
+
+def window_choice(
+    chosen: Sequence[tuple[int, StaffWindow]], action: WindowAct, until: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which window to open or close, when the command fits several."""
     shown = labelled([_label(target) for _n, target in chosen])
-    await message.answer(
-        with_listing(
-            _("Какой приём открыть?")
-            if request.action is WindowAct.OPEN
-            else _("Какой приём закрыть?"),
-            shown.listing,
-        ),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=label,
-                        callback_data=CDWindow(action=request.action, n=n, until=until).pack(),
-                    )
-                ]
-                for (n, _target), label in zip(chosen, shown.labels, strict=True)
-            ]
-            + [
-                [
-                    InlineKeyboardButton(
-                        text=_("✖️ Отмена"),
-                        callback_data=CDWindow(action=WindowAct.CANCEL, n=0).pack(),
-                    )
-                ]
-            ]
-        ),
+    text = with_listing(
+        _("Какой приём открыть?") if action is WindowAct.OPEN else _("Какой приём закрыть?"),
+        shown.listing,
     )
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=label, callback_data=CDWindow(action=action, n=n, until=until).pack()
+            )
+        ]
+        for (n, _target), label in zip(chosen, shown.labels, strict=True)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("✖️ Отмена"), callback_data=CDWindow(action=WindowAct.CANCEL, n=0).pack()
+            )
+        ]
+    )
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _label(target: StaffWindow) -> str:

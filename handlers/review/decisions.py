@@ -135,7 +135,28 @@ async def _ask_comment(
         await refuse_decided(query, submission, ctx)
         return
     await query.answer()
-    shown = labelled(reasons(_lead_days(submission, ctx)))
+    listing, markup = reason_buttons(sid, decision, _lead_days(submission, ctx))
+    if not isinstance(query.message, Message):
+        return
+    prompt = await query.message.reply(
+        render(
+            "review_comment_prompt.html.j2",
+            who=query.from_user.full_name,
+            number=sid,
+            changes=decision is Decision.CHANGES,
+            reasons=listing,
+        ),
+        reply_markup=markup,
+    )
+    await state.set_state(ReviewComment.waiting)
+    await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
+
+
+def reason_buttons(
+    sid: int, decision: Decision, lead_days: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The preset reasons (listed in full above, when a button cannot hold one) and «Отмена»."""
+    shown = labelled(reasons(lead_days))
     rows = [
         [
             InlineKeyboardButton(
@@ -152,20 +173,7 @@ async def _ask_comment(
             )
         ]
     )
-    if not isinstance(query.message, Message):
-        return
-    prompt = await query.message.reply(
-        render(
-            "review_comment_prompt.html.j2",
-            who=query.from_user.full_name,
-            number=sid,
-            changes=decision is Decision.CHANGES,
-            reasons=shown.listing,
-        ),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-    )
-    await state.set_state(ReviewComment.waiting)
-    await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
+    return shown.listing, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def on_no_reason(query: CallbackQuery, state: FSMContext, bot: Bot, ctx: Ctx) -> None:

@@ -14,6 +14,7 @@ from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_dra
 from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.dialogs import ask_again, question
 from services.programmes.roadmaps import ROADMAP
+from services.programmes.schema import Programme
 from services.submissions import drafts
 from services.submissions.fields import FieldError, FieldSpec, FieldType
 from services.submissions.forms import ACTIVITY_FIELDS
@@ -29,9 +30,14 @@ async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
     plan = await drafts.submission(ctx.uow, (await state.get_data()).get("sid", 0))
     programmes = ctx.programmes
     programme = programmes.of(plan.programme) if plan else programmes.default
+    return item_fields(programme, roadmap=plan is not None and plan.variant == ROADMAP)
+
+
+def item_fields(programme: Programme, *, roadmap: bool) -> list[FieldSpec]:
+    """The questions about one event of a plan (a roadmap's carry its school year)."""
     fields = []
     for name in programme.reports.plan_fields:
-        if name == "school_year" and plan is not None and plan.variant == ROADMAP:
+        if name == "school_year" and roadmap:
             # The roadmap lists events by school year for the whole term (Krasnodar 3.5).
             fields.append(FieldSpec(name, FieldType.TEXT))
             continue
@@ -65,6 +71,13 @@ async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
     if field is None:
         await _store(message, state, ctx, item)
         return
+    number = len((await _events(state, ctx)) or []) + 1
+    text, markup = item_question(field, number)
+    await message.answer(text, reply_markup=markup)
+
+
+def item_question(field: FieldSpec, number: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One question about the event being added to a plan, with its buttons."""
     rows = []
     shown = labelled(field.choices)
     if field.type is FieldType.CHOICE:
@@ -72,16 +85,10 @@ async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
     if field.optional:
         rows.append([button(_("Пропустить"), Act.PLAN_SKIP)])
     rows.append([button(_("✖️ Не добавлять"), Act.PLAN_DROP)])
-    number = len((await _events(state, ctx)) or []) + 1
-    await message.answer(
-        with_listing(
-            _("Мероприятие {number}. {question}").format(
-                number=number, question=_questions()[field.id]
-            ),
-            shown.listing,
-        ),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    text = _("Мероприятие {number}. {question}").format(
+        number=number, question=_questions()[field.id]
     )
+    return with_listing(text, shown.listing), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _list_field(data: dict[str, object]) -> str:
