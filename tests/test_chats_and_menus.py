@@ -7,18 +7,22 @@ from tests import seed
 from tests.harness import STAFF_CHAT_ID
 
 
-async def test_unknown_group_is_told_once_how_to_become_the_staff_group(bot, people) -> None:
+async def test_unknown_group_is_told_how_to_become_the_staff_group(bot, people) -> None:
     owner = people("Владелец")
     group = bot.fake.world.add_group(-1002000000002, "Чат родителей", {owner.id: "creator"})
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "left", "member"))
     [told] = bot.fake.bot_messages(group.id)
     assert "STAFF_CHAT_ID=-1002000000002" in told.text
 
-    await owner.send_in(group, "/help")
     await owner.send_in(group, "Привет всем")
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "member", "left"))
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "left", "member"))
-    assert len(bot.fake.bot_messages(group.id)) == 1, "other groups hear it once, then silence"
+    assert len(bot.fake.bot_messages(group.id)) == 1, "chatter and a second invitation: silence"
+
+    await owner.send_in(group, "/pending")
+    answer = bot.fake.last_bot_message(group.id).text
+    assert answer.startswith("Эта группа — не группа сотрудников института")
+    assert "STAFF_CHAT_ID=-1002000000002" in answer and "перезапускает" in answer
 
 
 async def test_staff_group_greeting_and_chatter_ignored(bot, people) -> None:

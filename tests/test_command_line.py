@@ -197,7 +197,7 @@ async def test_invite_prints_links(operator: Operator) -> None:
         code, _, err = await operator.in_thread(
             "invite", "--school", "Лицей", "--role", "mentor", **env
         )
-        assert code == 1 and "no school matches" in err
+        assert code == 1 and "Ни одна школа не подходит под «Лицей»" in err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

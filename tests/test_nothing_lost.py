@@ -97,7 +97,7 @@ async def test_decision_notices_and_publication_survive_a_restart_before_deliver
     assert [m.text.splitlines()[0] for m in maria.messages()[before:]] == [
         "✅ Одобрено: анонс мероприятия № 1."
     ]
-    assert any("одобрен" in (m.text or "") for m in mentor.messages())
+    assert any("Одобрено" in (m.text or "") for m in mentor.messages())
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 1  # and its ICS
     assert "Статус: одобрено" in steps.card(bot, "Анонс мероприятия № 1").text
 
@@ -140,10 +140,10 @@ async def test_under_random_faults_every_card_notice_and_publication_arrives_onc
         assert len(_cards(bot, number)) == 1, f"card {number}"
         assert "Статус: одобрено" in steps.card(bot, f"Анонс мероприятия № {number}").text
     notices = Counter(
-        m.text.splitlines()[0] for m in maria.messages() if "одобрен" in (m.text or "")
+        m.text.splitlines()[0] for m in maria.messages() if "Одобрено" in (m.text or "")
     )
     assert notices == Counter(f"✅ Одобрено: анонс мероприятия № {n}." for n in range(1, 4))
-    assert len([m for m in mentor.messages() if "одобрен" in (m.text or "")]) == 3
+    assert len([m for m in mentor.messages() if "Одобрено" in (m.text or "")]) == 3
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 3  # and 3 ICS
     statuses = Counter(row.status for row in await _rows(bot))
     assert set(statuses) == {ReminderStatus.SENT}, statuses
@@ -306,8 +306,8 @@ async def test_reminders_send_names_who_holds_the_lease(bot, clock, capsys, hold
     await other.take(SENDER_LEASE)
     assert await report_reminders(bot.app, send=True) == 1
     said = capsys.readouterr().err
-    expected = "the running bot" if holder is Holder.BOT else "another command"
-    assert said.startswith(expected) and "sending reminders" in said
+    expected = "работающий бот" if holder is Holder.BOT else "другая команда"
+    assert said.startswith(f"Напоминания сейчас отправляет {expected} (elsewhere:4242)")
     await other.release([SENDER_LEASE])
     assert await report_reminders(bot.app, send=True) == 0
     async with bot.app.uow_factory() as uow:
