@@ -107,3 +107,16 @@ async def test_old_buttons_and_free_text_always_get_an_answer(bot, people) -> No
     await bot.feed(update)
     query = bot.fake.callback_query(update["callback_query"]["id"])
     assert query.answered and "не действует" in query.answer_text
+
+
+async def test_the_old_label_of_my_documents_still_opens_them(bot, coordinator) -> None:
+    """«📂 Мои заявки» became «📂 Мои документы»; old reply keyboards still send the old label,
+    and it works the same, even in the middle of a form."""
+    maria = coordinator
+    assert "📂 Мои документы" in maria.reply_buttons()
+    assert "📂 Мои заявки" not in maria.reply_buttons()
+    assert "Пока нет ни одного документа" in await maria.send("📂 Мои заявки")
+    assert "Шаг 1 из" in await maria.send("📣 Анонс мероприятия")
+    listing = await maria.send("📂 Мои заявки")  # leaves the question
+    assert listing.startswith("Мои документы (всего 1)") and "Анонс мероприятия" in listing
+    assert "черновик" in listing

@@ -318,7 +318,7 @@ async def test_reminders_send_names_who_holds_the_lease(bot, clock, capsys, hold
 async def test_burst_of_coordinators_pressing_the_menu_at_once(
     bot, people, caplog, crowd_size
 ) -> None:
-    """Everyone presses «📂 Мои заявки» in the same moment, as after a reminder to every
+    """Everyone presses «📂 Мои документы» in the same moment, as after a reminder to every
     school: one getUpdates batch (80) or several (200, the fake gives 100 at a time), handled
     concurrently by polling. Everyone gets the answer; nobody waits for a database connection."""
     caplog.set_level(logging.WARNING)
@@ -326,7 +326,7 @@ async def test_burst_of_coordinators_pressing_the_menu_at_once(
     crowd = [people(f"Учитель {i}") for i in range(crowd_size)]
     for person in crowd:
         await seed.coordinator(bot.app, person)
-    bot.fake.enqueue(*(bot.fake.message_update(p.user, "📂 Мои заявки") for p in crowd))
+    bot.fake.enqueue(*(bot.fake.message_update(p.user, "📂 Мои документы") for p in crowd))
     dispatcher = bot.app.dispatcher
     polling = asyncio.create_task(
         dispatcher.start_polling(bot.app.bot, handle_signals=False, polling_timeout=1)

@@ -57,7 +57,7 @@ async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
     school_ids = _school_ids(await ctx.roles())
     items, total = await visibility.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
     if total == 0:
-        await message.answer(_("Пока нет ни одной заявки. Начните с меню внизу."))
+        await message.answer(_("Пока нет ни одного документа. Начните с меню внизу."))
         return
     rows = [
         [
