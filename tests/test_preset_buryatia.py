@@ -415,7 +415,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert "1. Доля уроков с использованием ЭОР — не менее 50 %" in card.text
     await olga.press("Одобрить", message=card)
     await olga.send_in(staff_chat, "/granted 1 01.09.2020")
-    assert f"Статус площадки школы «{LEAD}» записан с 01.09.2020" in (
+    assert f"Статус площадки школы {LEAD} записан с 01.09.2020" in (
         bot.fake.last_bot_message(STAFF_CHAT_ID).text
     )
     async with bot.app.uow_factory() as uow:

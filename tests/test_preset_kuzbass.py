@@ -330,10 +330,10 @@ async def test_network_question_explains_unknown_own_and_ambiguous_schools(bot, 
     assert f"{LEAD} — ваша школа: она ведущая в сети" in own
 
     several = await lead.send("ООШ")
-    assert "По запросу «ООШ» нашлось школ: 7" in several
+    assert "По запросу «ООШ» нашлось 7 школ." in several
     offered = [b.text for row in lead.last.buttons() for b in row]
     assert 'МБОУ "Малопесчанская ООШ"' in offered and LEAD not in offered
-    assert 'С какого года «МБОУ "Малопесчанская ООШ"» в сети?' in await lead.press("Малопесчанская")
+    assert 'С какого года МБОУ "Малопесчанская ООШ" в сети?' in await lead.press("Малопесчанская")
     assert "ещё не наступил: укажите год не позже 2026" in await lead.send("2031")
     assert "Слишком давно: укажите год не раньше 1990" in await lead.send("1899")
     assert "четырьмя цифрами" in await lead.send("двадцать первый")
