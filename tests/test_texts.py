@@ -125,6 +125,21 @@ def test_earlier_entries_of_the_audit_log_agree(russian: I18n, n: int) -> None:
     assert f"…раньше ещё {n} {entries[n]} (все — в /export audit)." in shown
 
 
+@pytest.mark.parametrize("n", COUNTS)
+def test_schools_matching_a_search_agree(russian: I18n, n: int) -> None:
+    found = SimpleNamespace(total=n, candidates=[])
+    shown = render("school_lookup_failed.html.j2", found=found, needle="СОШ")
+    schools = {
+        1: "подходит 1 школа",
+        2: "подходят 2 школы",
+        5: "подходят 5 школ",
+        11: "подходят 11 школ",
+        21: "подходит 21 школа",
+        22: "подходят 22 школы",
+    }
+    assert f"Под «СОШ» {schools[n]}. Укажите номер:" in shown
+
+
 def test_status_reminders_name_the_months(russian: I18n) -> None:
     grant = SimpleNamespace(
         problem=None,

@@ -15,6 +15,7 @@ from handlers.context import Ctx
 from handlers.submissions import documents, passport_texts, texts
 from handlers.submissions.resume import resume_at_first_gap
 from handlers.submissions.state import summary
+from handlers.ui.buttons import shorten
 from handlers.ui.menu import BUTTON_MY_SUBMISSIONS, BUTTON_MY_SUBMISSIONS_BEFORE
 from handlers.ui.render import render
 from services.domain import SubmissionStatus
@@ -62,7 +63,7 @@ async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
     rows = [
         [
             InlineKeyboardButton(
-                text=_line(item, ctx)[:64],
+                text=shorten(f"№ {item.id} · {passport_texts.title_of(item)}"),
                 callback_data=CDMine(action=MineAct.OPEN, value=item.id).pack(),
             )
         ]
