@@ -323,7 +323,7 @@ async def _at_network(bot, people):
 async def test_network_question_explains_unknown_own_and_ambiguous_schools(bot, people) -> None:
     lead = await _at_network(bot, people)
     unknown = await lead.send("Гимназия № 99")
-    assert "Школы «Гимназия № 99» нет в списке школ бота" in unknown
+    assert "Школы «Гимназия № 99» нет в моём списке школ" in unknown
     assert "попросите сотрудников института добавить её" in unknown
     assert "Шаг 8 из 9" in unknown  # the question again
     own = await lead.send("Сусловская")

@@ -102,7 +102,10 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
     targets = windows.staff_windows(ctx.programmes)
     if not targets:
         await message.answer(
-            _("В положениях этого бота все сроки заданы датами: открывать приём командой не нужно.")
+            _(
+                "В положениях, по которым я работаю, все сроки заданы датами: открывать приём "
+                "командой не нужно."
+            )
         )
         return
     words = (command.args or "").split()
