@@ -540,7 +540,7 @@ async def test_indicators_exist_only_where_a_programme_defines_them(bot, people)
 
     olga = people("Ольга", staff=True)
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/indicators")
-    assert "Показателей мониторинга нет" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "показателей мониторинга нет" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
     await publish_commands_for(bot.app)
     scope = {"type": "chat", "chat_id": STAFF_CHAT_ID}
     assert "indicators" not in [c["command"] for c in bot.fake.commands_for(scope)]
