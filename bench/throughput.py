@@ -17,7 +17,7 @@ Measured for each, in the same run:
 - CPU ms per update: the child's CPU time (user + system) over the updates it handled;
 - open loop (coordbot): updates offered at a fixed rate whatever the answers; latency is
   counted from the moment an update was due (so a queue that builds up shows);
-- burst (coordbot): 200 coordinators press «📂 Мои заявки» in one moment; seconds until the
+- burst (coordbot): 200 coordinators press «📂 Мои документы» in one moment; seconds until the
   last one is answered;
 - SQL statements, transactions and commits per dialog step (coordbot), counted in the child
   by SQLAlchemy events and attributed to the update that ran them.
@@ -49,7 +49,7 @@ STAFF_CHAT_ID = -1001000000001
 FIRST_USER = 20_000_000
 BURST = 200
 MENU = "📣 Анонс мероприятия"
-MINE = "📂 Мои заявки"
+MINE = "📂 Мои документы"
 
 
 # ------------------------------------------------------------------ the walk

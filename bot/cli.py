@@ -8,7 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
 
 from bot.app import App, create_app, create_i18n
 from bot.config import Settings
@@ -38,21 +39,34 @@ def execute(
     migrate.upgrade(settings.database_url)
     if command == "migrate":
         return 0
+    if command == "run":
+        asyncio.run(run(create_app(settings, programmes)))
+        return 0
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale(languages.DEFAULT):  # the operator reads Russian too
+        return _operator_command(command, args, settings, programmes, i18n)
+
+
+def _operator_command(
+    command: str, args: argparse.Namespace, settings: Settings, programmes: Programmes, i18n: I18n
+) -> int:
     if command == "import-schools":
         try:
             data = args.file.read_bytes()
         except OSError as error:
-            print(f"{args.file}: {error.strerror}", file=sys.stderr)
+            print(
+                _("Не удалось прочитать {file}: {reason}").format(
+                    file=args.file, reason=error.strerror
+                ),
+                file=sys.stderr,
+            )
             return 1
-        return asyncio.run(import_schools(settings, args.file, data, create_i18n()))
+        return asyncio.run(import_schools(settings, args.file, data, i18n))
     if command == "invite":
         return asyncio.run(invite(settings, programmes, args.role, args.school, args.all))
     if command == "reminders":
         return asyncio.run(reminders_now(settings, programmes, send=args.send))
-    if command == "person":
-        return asyncio.run(person(settings, args.person_command, args.telegram_id, args.output))
-    asyncio.run(run(create_app(settings, programmes)))
-    return 0
+    return asyncio.run(person(settings, args.person_command, args.telegram_id, args.output))
 
 
 async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n) -> int:
@@ -81,11 +95,12 @@ async def invite(
     try:
         username = (await app.bot.me()).username or ""
         async with app.uow_factory() as uow:
+            known = list(await uow.schools.all())
+            if not known:
+                print(_no_schools(), file=sys.stderr)
+                return 1
             if every:
-                schools = list(await uow.schools.all())
-                if not schools:
-                    print("no schools yet: run import-schools first", file=sys.stderr)
-                    return 1
+                schools = known
             else:
                 found = await lookup(uow, school or "")
                 if found.school is None:
@@ -121,25 +136,49 @@ async def person(
                     try:
                         await asyncio.to_thread(output.write_text, text + "\n", "utf-8")
                     except OSError as error:
-                        print(f"{output}: {error.strerror}", file=sys.stderr)
+                        print(
+                            _("Не удалось записать {file}: {reason}").format(
+                                file=output, reason=error.strerror
+                            ),
+                            file=sys.stderr,
+                        )
                         return 1
-                    print(f"{output}: written")
+                    print(_("Записано в {file}.").format(file=output))
                 return 0
             erased = await personal_data.erase(uow, telegram_id, SystemClock().now())
     finally:
         await engine.dispose()
     if not erased.found:
-        print(f"nothing is stored about {telegram_id}", file=sys.stderr)
+        print(_("О пользователе {id} ничего не хранится.").format(id=telegram_id), file=sys.stderr)
         return 1
+    if not erased.changed:
+        print(_("ФИО и контакты пользователя {id} уже удалены.").format(id=telegram_id))
+        return 0
     changed = ", ".join(f"{kind} {count}" for kind, count in erased.changed.items())
-    print(f"erased the name and contacts of {telegram_id}: {changed or 'nothing left to erase'}")
+    print(
+        _("ФИО и контакты пользователя {id} удалены ({changed}).").format(
+            id=telegram_id, changed=changed
+        )
+    )
     return 0
+
+
+def _no_schools() -> str:
+    return _("Список школ пуст: сначала загрузите его — python -m bot import-schools ФАЙЛ.")
 
 
 def _lookup_failure(needle: str, found: Lookup) -> str:
     if not found.total:
-        return f"no school matches {needle!r}"
-    lines = [f"{found.total} schools match {needle!r}; give the id or the full name:"]
+        return _(
+            "Ни одна школа не подходит под «{needle}». Укажите номер школы (id) или её название."
+        ).format(needle=needle)
+    lines = [
+        ngettext(
+            "Под «{needle}» подходит {num} школа; укажите номер (id) или полное название:",
+            "Под «{needle}» подходят {num} школ; укажите номер (id) или полное название:",
+            found.total,
+        ).format(needle=needle, num=found.total)
+    ]
     lines += [f"{school.id};{school.name}" for school in found.candidates]
     return "\n".join(lines)
 
@@ -158,6 +197,11 @@ async def report_reminders(app: App, send: bool) -> int:
     Sending takes the planner's and the sender's leases, so it refuses while a running bot
     (or another command) holds them, and gives them back when done.
     """
+    with app.i18n.context(), app.i18n.use_locale(languages.DEFAULT):
+        return await _report_reminders(app, send)
+
+
+async def _report_reminders(app: App, send: bool) -> int:
     scheduled = Reminders(app)
     if send:
         return await _send_now(app, scheduled)
@@ -171,24 +215,39 @@ async def report_reminders(app: App, send: bool) -> int:
         when = item.due_at.astimezone(app.settings.zone).strftime("%d.%m.%Y %H:%M")
         first_line = text.splitlines()[0] if text else ""
         print(f"{when}\t{item.rule}\t{item.chat_id}\t{item.subject}\t{first_line}")
-    print(f"{len(items)} due now")
+    print(
+        ngettext(
+            "Сейчас пора отправить {num} напоминание.",
+            "Сейчас пора отправить {num} напоминаний.",
+            len(items),
+        ).format(num=len(items))
+    )
     return 0
 
 
 async def _send_now(app: App, scheduled: Reminders) -> int:
     held: list[str] = []
     try:
-        for name, doing in ((SENDER_LEASE, "sending"), (PLANNER_LEASE, "planning")):
+        for name in (SENDER_LEASE, PLANNER_LEASE):
             if not await app.leases.take(name):
                 holder = await app.leases.holder(name)
-                who = describe(holder) if holder else "another process"
-                print(f"{who} is {doing} reminders: it sends what is due itself", file=sys.stderr)
+                who = describe(holder) if holder else _("другой процесс")
+                print(
+                    _(
+                        "Напоминания сейчас отправляет {who}: то, что пора, уйдёт и без этой команды."
+                    ).format(who=who),
+                    file=sys.stderr,
+                )
                 return 1
             held.append(name)
         planned = await scheduled.plan()
         assert planned is not None, "the planner lease is held"
         report = await app.sender.drain()
-        print(f"planned {planned.planned}, cancelled {planned.cancelled}; {report}")
+        print(
+            _("Запланировано: {planned}, отменено: {cancelled}; отправка: {report}.").format(
+                planned=planned.planned, cancelled=planned.cancelled, report=report
+            )
+        )
         return 0
     finally:
         await app.leases.release(held)

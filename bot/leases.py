@@ -18,6 +18,8 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from aiogram.utils.i18n import gettext as _
+
 from services import outbox
 from storage.uow import UnitOfWorkFactory
 
@@ -37,11 +39,11 @@ def owner_name(who: Holder) -> str:
 
 def describe(owner: str) -> str:
     """The holder as an operator reads it: the running bot, or another command."""
-    who, _, where = owner.partition(" ")
+    who, _space, where = owner.partition(" ")
     if who == Holder.BOT:
-        return f"the running bot ({where})"
+        return _("работающий бот ({where})").format(where=where)
     if who == Holder.COMMAND:
-        return f"another command ({where})"
+        return _("другая команда ({where})").format(where=where)
     return owner
 
 

@@ -412,7 +412,7 @@ async def _join(bot: BotUnderTest, person: Person, school: str, role: Role, name
     assert bot.app is not None
     code = await seed.invitation(bot.app, school, role)
     await person.send(f"/start {code}")
-    await person.press("Согласен")
+    await person.press("Даю согласие")
     await person.send(name)
     await person.send("Заместитель директора")
 

@@ -12,7 +12,7 @@ from tests.harness import STAFF_CHAT_ID
 async def _fill_request(person, school_search: str = "гимн") -> None:
     await person.send("/start")
     await person.send("🔑 Запросить доступ")
-    await person.press("Согласен")
+    await person.press("Даю согласие")
     results = await person.send(school_search)
     assert "Найдено" in results
     await person.press("Гимназия № 5")
@@ -30,7 +30,7 @@ async def test_request_access_and_staff_approve(bot, people) -> None:
     welcome = await guest.send("/start")
     assert "ссылку-приглашение" in welcome
     await guest.send("🔑 Запросить доступ")
-    asked = await guest.press("Согласен")
+    asked = await guest.press("Даю согласие")
     assert "Шаг 1 из 4" in asked
     results = await guest.send("гимн")
     assert "Найдено по запросу «гимн»: 1" in results
@@ -106,7 +106,7 @@ async def test_school_typed_by_name_is_created_on_approval(bot, people) -> None:
     guest = people("Пётр")
     await guest.send("/start")
     await guest.send("🔑 Запросить доступ")
-    await guest.press("Согласен")
+    await guest.press("Даю согласие")
     nothing = await guest.send("Кукуевка")
     assert "ничего не нашлось" in nothing
     asked = await guest.press("Моей школы нет в списке")
@@ -131,7 +131,7 @@ async def test_search_paginates(bot, people) -> None:
     guest = people("Пётр")
     await guest.send("/start")
     await guest.send("🔑 Запросить доступ")
-    await guest.press("Согласен")
+    await guest.press("Даю согласие")
     first = await guest.send("сош")
     assert "Найдено по запросу «сош»: 14" in first and "Страница 1 из 3" in first
     page = guest.last

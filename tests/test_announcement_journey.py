@@ -48,7 +48,7 @@ async def test_announcement_happy_path_with_date_picker(bot, coordinator, clock)
     assert "&lt;script&gt;" in maria.last.html
 
     sent = await maria.press("Отправить")
-    assert "Анонс мероприятия № 1 отправлен(а)" in sent and "Статус: отправлено" in sent
+    assert "Отправлено в институт: анонс мероприятия № 1" in sent
     [submission] = await _submissions(bot)
     assert submission.status is SubmissionStatus.SENT and not submission.late
     assert submission.event_at == datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # 10:00 Moscow
@@ -65,7 +65,7 @@ async def test_late_announcement_warns_and_can_be_sent_late_with_reason(bot, coo
     await maria.send("Учителя")
     await maria.press("Пропустить")
     preview = await maria.send("Описание")
-    assert "пометкой «поздно»" in preview
+    assert "пометкой «подано с опозданием»" in preview
     asked = await maria.press("Отправить")
     assert "Напишите причину опоздания" in asked
     sent = await maria.send("Дату согласовали с департаментом только вчера")
@@ -113,5 +113,5 @@ async def test_double_tap_on_send_creates_one_submission(bot, coordinator) -> No
     assert bot.fake.callback_query(second["callback_query"]["id"]).answered
     sent = [s for s in await _submissions(bot) if s.status is SubmissionStatus.SENT]
     assert len(sent) == 1
-    confirmations = [m for m in maria.messages() if "отправлен(а)" in (m.text or "")]
+    confirmations = [m for m in maria.messages() if "Отправлено в институт" in (m.text or "")]
     assert len(confirmations) == 1

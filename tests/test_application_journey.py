@@ -53,7 +53,7 @@ async def test_application_with_prefill_attachments_album_and_preview(bot, peopl
     maria = await _coordinator(bot, people)
     choice = await maria.send("📝 Заявка")
     assert "Какая заявка?" in choice
-    asked = await maria.press("присвоение статуса")
+    asked = await maria.press("Заявка на присвоение")
     assert "Отправка откроется 01.06.2027" in asked
     # The agreement's file is asked only after "yes": 12 steps until then.
     assert "Шаг 1 из 12" in asked and "Сейчас: МАОУ Гимназия № 5" in asked
@@ -68,7 +68,7 @@ async def test_application_with_prefill_attachments_album_and_preview(bot, peopl
     assert "не подходит" in refused and "PDF, DOC/DOCX" in refused
     huge = _pdf(bot, "big.pdf", size=25 * 1024 * 1024)
     assert "больше 20 МБ" in await maria.send(document=huge)
-    assert "Файлов принято: 1" in await maria.send(document=_pdf(bot))
+    assert "Принят 1 файл" in await maria.send(document=_pdf(bot))
     await maria.press("Готово")
 
     # Analytical note: an album of five files arrives as five updates at once.
@@ -78,7 +78,7 @@ async def test_application_with_prefill_attachments_album_and_preview(bot, peopl
     ]
     await asyncio.gather(*(bot.feed(update) for update in updates))
     acknowledgement = maria.last
-    assert "Файлов принято: 5" in acknowledgement.text
+    assert "Принято 5 файлов" in acknowledgement.text
     await maria.press("Готово", message=acknowledgement)
 
     await maria.send(document=_pdf(bot, "roadmap.docx"))
@@ -133,7 +133,7 @@ async def test_back_goes_to_the_previous_question_and_required_files_are_require
 async def test_restart_in_the_middle_resumes_and_menu_offers_the_draft(bot, people) -> None:
     maria = await _coordinator(bot, people)
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     await maria.press("✅ Оставить как есть")
     await maria.press("✅ Оставить как есть")
 
@@ -145,13 +145,13 @@ async def test_restart_in_the_middle_resumes_and_menu_offers_the_draft(bot, peop
     assert "Шаг 4 из 12" in asked
     await maria.send("/cancel")
     offer = await maria.send("📝 Заявка")
-    offer = await maria.press("присвоение статуса")
+    offer = await maria.press("Заявка на присвоение")
     assert "У вас есть черновик" in offer
     asked = await maria.press("Продолжить")
     assert "Шаг 5 из 12" in asked  # the first question still without an answer
     await maria.send("/cancel")
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     asked = await maria.press("Начать заново")
     assert "Шаг 1 из 12" in asked
     async with bot.app.uow_factory() as uow:
@@ -163,7 +163,7 @@ async def test_application_in_the_window_is_sent(bot, people, clock) -> None:
     clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     maria = await _coordinator(bot, people)
     await maria.send("📝 Заявка")
-    intro = await maria.press("присвоение статуса")
+    intro = await maria.press("Заявка на присвоение")
     assert "Приём открыт до 30.06.2027 включительно" in intro
     await _answer_fields(maria)
     await maria.send(document=_pdf(bot, "soglasovanie.pdf"))
@@ -174,7 +174,7 @@ async def test_application_in_the_window_is_sent(bot, people, clock) -> None:
     preview = maria.last.text
     assert "Документ о согласовании: soglasovanie.pdf" in preview
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а) в институт. Статус: отправлено." in sent
+    assert "Отправлено в институт: заявка № 1." in sent
     submission = await _submission(bot)
     assert submission.status is SubmissionStatus.SENT and not submission.late
     assert len(submission.files) == 4

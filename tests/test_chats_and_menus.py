@@ -7,18 +7,22 @@ from tests import seed
 from tests.harness import STAFF_CHAT_ID
 
 
-async def test_unknown_group_is_told_once_how_to_become_the_staff_group(bot, people) -> None:
+async def test_unknown_group_is_told_how_to_become_the_staff_group(bot, people) -> None:
     owner = people("Владелец")
     group = bot.fake.world.add_group(-1002000000002, "Чат родителей", {owner.id: "creator"})
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "left", "member"))
     [told] = bot.fake.bot_messages(group.id)
     assert "STAFF_CHAT_ID=-1002000000002" in told.text
 
-    await owner.send_in(group, "/help")
     await owner.send_in(group, "Привет всем")
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "member", "left"))
     await bot.feed(bot.fake.my_chat_member_update(group, owner.user, "left", "member"))
-    assert len(bot.fake.bot_messages(group.id)) == 1, "other groups hear it once, then silence"
+    assert len(bot.fake.bot_messages(group.id)) == 1, "chatter and a second invitation: silence"
+
+    await owner.send_in(group, "/pending")
+    answer = bot.fake.last_bot_message(group.id).text
+    assert answer.startswith("Эта группа — не группа сотрудников института")
+    assert "STAFF_CHAT_ID=-1002000000002" in answer and "перезапускает" in answer
 
 
 async def test_staff_group_greeting_and_chatter_ignored(bot, people) -> None:
@@ -53,7 +57,7 @@ async def test_help_differs_by_role(bot, people) -> None:
     coordinator = people("Мария")
     code = await seed.invitation(bot.app, "МАОУ Гимназия № 5")
     await coordinator.send(f"/start {code}")
-    await coordinator.press("Согласен")
+    await coordinator.press("Даю согласие")
     await coordinator.send("Иванова Мария Петровна")
     await coordinator.send("Учитель")
 
@@ -103,3 +107,16 @@ async def test_old_buttons_and_free_text_always_get_an_answer(bot, people) -> No
     await bot.feed(update)
     query = bot.fake.callback_query(update["callback_query"]["id"])
     assert query.answered and "не действует" in query.answer_text
+
+
+async def test_the_old_label_of_my_documents_still_opens_them(bot, coordinator) -> None:
+    """«📂 Мои заявки» became «📂 Мои документы»; old reply keyboards still send the old label,
+    and it works the same, even in the middle of a form."""
+    maria = coordinator
+    assert "📂 Мои документы" in maria.reply_buttons()
+    assert "📂 Мои заявки" not in maria.reply_buttons()
+    assert "Пока нет ни одного документа" in await maria.send("📂 Мои заявки")
+    assert "Шаг 1 из" in await maria.send("📣 Анонс мероприятия")
+    listing = await maria.send("📂 Мои заявки")  # leaves the question
+    assert listing.startswith("Мои документы (всего 1)") and "Анонс мероприятия" in listing
+    assert "черновик" in listing

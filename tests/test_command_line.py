@@ -197,7 +197,7 @@ async def test_invite_prints_links(operator: Operator) -> None:
         code, _, err = await operator.in_thread(
             "invite", "--school", "Лицей", "--role", "mentor", **env
         )
-        assert code == 1 and "no school matches" in err
+        assert code == 1 and "Ни одна школа не подходит под «Лицей»" in err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -241,7 +241,7 @@ async def test_killed_process_resumes_the_dialog_after_restart(tmp_path: Path) -
         process = await start_bot()
         try:
             await say(f"/start {invite_code}", "152-ФЗ")
-            fake.enqueue(fake.press(maria, fake.last_bot_message(maria.id), "Согласен"))
+            fake.enqueue(fake.press(maria, fake.last_bot_message(maria.id), "Даю согласие"))
             await fake.wait_until(
                 lambda: "Шаг 1 из 2" in (fake.last_bot_message(maria.id).text or ""), within=30
             )

@@ -13,7 +13,7 @@ async def _send_application(bot, people, school: str, coordinator_name: str):
     await seed.coordinator(bot.app, person, school)
     await person.send("/start")
     await person.send("📝 Заявка")
-    await person.press("присвоение статуса")
+    await person.press("Заявка на присвоение")
     await person.press("✅ Оставить как есть")  # name from the list of schools
     await person.send("г. Краснодар, ул. Мира, 1")
     await person.press("✅ Оставить как есть")  # district from the list of schools

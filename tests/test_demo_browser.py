@@ -160,7 +160,7 @@ def test_an_announcement_from_the_coordinator_to_the_staff_and_back(screens) -> 
     screen.answered("Проверьте перед отправкой")
     screen.shot("preview")
     screen.press("Отправить")
-    sent = screen.answered("отправлен(а)").inner_text()
+    sent = screen.answered("Отправлено в институт").inner_text()
     number = re.search(r"№ (\d+)", sent)
     assert number, sent
     screen.shot("sent")
@@ -176,7 +176,7 @@ def test_an_announcement_from_the_coordinator_to_the_staff_and_back(screens) -> 
 
     screen.act_as("Мария Иванова")
     screen.chat("Coordbot")
-    screen.answered(f"№ {number[1]} одобрен(а)")
+    screen.answered(f"Одобрено: анонс мероприятия № {number[1]}")
     screen.shot("the-coordinator-is-told")
     screen.chat("Канал института")
     screen.expect(screen.message(title), "18.12.2026")
@@ -210,10 +210,10 @@ def test_two_tabs_see_a_decision_travel_live(screens) -> None:
     staff.expect(staff.page.locator("#toasts"), "Отменено")
     staff.shot("toast")
     staff.press("Беру в работу", staff.message(title))
-    staff.expect(staff.message(title), "В работе у Игорь")
+    staff.expect(staff.message(title), "Рассматривает: Игорь")
     staff.press("Одобрить", staff.message(title))
     staff.expect(staff.message(title), "Статус: одобрено")
-    coordinator.answered("одобрен(а)")
+    coordinator.answered("Одобрено:")
     assert coordinator.messages.count() > before
     staff.shot("approved")
     coordinator.shot("told-without-reloading")

@@ -100,7 +100,7 @@ async def test_roadmap_is_its_own_submission_due_after_the_certificate(bot, peop
     preview = await maria.press("Пропустить")  # no file
     assert "Семинар «Цифровая школа» (2027/2028, семинар, 15.12.2027, Иванова М. П.)" in preview
     sent = await maria.press("Отправить")
-    assert "Дорожная карта № 2 отправлен" in sent
+    assert "Отправлено в институт: дорожная карта № 2" in sent
     roadmap = await steps.submission(bot, 2)
     assert roadmap.variant == "roadmap" and not roadmap.late
 
@@ -230,7 +230,7 @@ async def test_no_municipal_agreement_is_explained_and_shown_on_the_card(
     await seed.coordinator(bot.app, maria)
     await maria.send("/start")
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     await maria.press("✅ Оставить как есть")  # full name
     await maria.send("г. Краснодар, ул. Мира, 5")
     await maria.press("✅ Оставить как есть")  # municipality
@@ -247,7 +247,7 @@ async def test_no_municipal_agreement_is_explained_and_shown_on_the_card(
         await maria.send(document=steps.pdf(bot, name))
         await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
     card = steps.card(bot, "Заявка № 1").text
     assert "⚠️ Нет согласования с муниципальным органом управления образованием" in card
     assert "Почему нет согласования: На подписи в управлении образования" in card

@@ -64,7 +64,7 @@ async def test_network_refuses_what_cannot_be_done(bot, people) -> None:
     await olga.send_in(staff_chat, f"/network 1 - {LEAD}")
     assert "ведущая школа площадки: её нельзя исключить" in _last(bot)
     await olga.send_in(staff_chat, f"/network 1 - {OTHER}")
-    assert f"Школы «{OTHER}» нет в этой сети." in _last(bot)
+    assert f"Школы {OTHER} нет в этой сети." in _last(bot)
     await olga.send_in(staff_chat, "/network 7")
     assert "Площадки № 7 нет." in _last(bot)
     await olga.send_in(staff_chat, f"/network 1 + {OTHER} 2099")

@@ -95,9 +95,9 @@ async def test_decision_notices_and_publication_survive_a_restart_before_deliver
     await bot.app.sender.drain()
 
     assert [m.text.splitlines()[0] for m in maria.messages()[before:]] == [
-        "✅ Анонс мероприятия № 1 одобрен(а)."
+        "✅ Одобрено: анонс мероприятия № 1."
     ]
-    assert any("одобрен" in (m.text or "") for m in mentor.messages())
+    assert any("Одобрено" in (m.text or "") for m in mentor.messages())
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 1  # and its ICS
     assert "Статус: одобрено" in steps.card(bot, "Анонс мероприятия № 1").text
 
@@ -140,10 +140,10 @@ async def test_under_random_faults_every_card_notice_and_publication_arrives_onc
         assert len(_cards(bot, number)) == 1, f"card {number}"
         assert "Статус: одобрено" in steps.card(bot, f"Анонс мероприятия № {number}").text
     notices = Counter(
-        m.text.splitlines()[0] for m in maria.messages() if "одобрен" in (m.text or "")
+        m.text.splitlines()[0] for m in maria.messages() if "Одобрено" in (m.text or "")
     )
-    assert notices == Counter(f"✅ Анонс мероприятия № {n} одобрен(а)." for n in range(1, 4))
-    assert len([m for m in mentor.messages() if "одобрен" in (m.text or "")]) == 3
+    assert notices == Counter(f"✅ Одобрено: анонс мероприятия № {n}." for n in range(1, 4))
+    assert len([m for m in mentor.messages() if "Одобрено" in (m.text or "")]) == 3
     assert len([m for m in bot.fake.bot_messages(CHANNEL_ID) if m.text]) == 3  # and 3 ICS
     statuses = Counter(row.status for row in await _rows(bot))
     assert set(statuses) == {ReminderStatus.SENT}, statuses
@@ -306,8 +306,8 @@ async def test_reminders_send_names_who_holds_the_lease(bot, clock, capsys, hold
     await other.take(SENDER_LEASE)
     assert await report_reminders(bot.app, send=True) == 1
     said = capsys.readouterr().err
-    expected = "the running bot" if holder is Holder.BOT else "another command"
-    assert said.startswith(expected) and "sending reminders" in said
+    expected = "работающий бот" if holder is Holder.BOT else "другая команда"
+    assert said.startswith(f"Напоминания сейчас отправляет {expected} (elsewhere:4242)")
     await other.release([SENDER_LEASE])
     assert await report_reminders(bot.app, send=True) == 0
     async with bot.app.uow_factory() as uow:
@@ -318,7 +318,7 @@ async def test_reminders_send_names_who_holds_the_lease(bot, clock, capsys, hold
 async def test_burst_of_coordinators_pressing_the_menu_at_once(
     bot, people, caplog, crowd_size
 ) -> None:
-    """Everyone presses «📂 Мои заявки» in the same moment, as after a reminder to every
+    """Everyone presses «📂 Мои документы» in the same moment, as after a reminder to every
     school: one getUpdates batch (80) or several (200, the fake gives 100 at a time), handled
     concurrently by polling. Everyone gets the answer; nobody waits for a database connection."""
     caplog.set_level(logging.WARNING)
@@ -326,7 +326,7 @@ async def test_burst_of_coordinators_pressing_the_menu_at_once(
     crowd = [people(f"Учитель {i}") for i in range(crowd_size)]
     for person in crowd:
         await seed.coordinator(bot.app, person)
-    bot.fake.enqueue(*(bot.fake.message_update(p.user, "📂 Мои заявки") for p in crowd))
+    bot.fake.enqueue(*(bot.fake.message_update(p.user, "📂 Мои документы") for p in crowd))
     dispatcher = bot.app.dispatcher
     polling = asyncio.create_task(
         dispatcher.start_polling(bot.app.bot, handle_signals=False, polling_timeout=1)
@@ -336,6 +336,6 @@ async def test_burst_of_coordinators_pressing_the_menu_at_once(
     finally:
         await dispatcher.stop_polling()
         await polling
-    assert all("заяв" in p.last.text.lower() for p in crowd)
+    assert all("документ" in p.last.text.lower() for p in crowd)
     assert not [r for r in caplog.records if "QueuePool" in r.getMessage()]
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -32,7 +32,7 @@ async def test_bad_input_at_every_step_gets_a_clear_answer(bot, people) -> None:
     # Consent step: text instead of the button.
     answer = await maria.send("да")
     assert "Не понял ответ" in answer and "152-ФЗ" in answer
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
 
     # Full name step: sticker, photo, a huge text, a single word, a command.
     assert "нужен ответ текстом" in (await maria.send(sticker=True)).lower()
@@ -58,7 +58,7 @@ async def test_cancel_from_any_step_returns_to_the_menu(bot, people) -> None:
     await seed.schools(bot.app)
     maria = people("Мария")
     await _invited(bot, maria)
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
     await maria.send("Иванова Мария Петровна")
     answer = await maria.send("/cancel")
     assert "Отменено" in answer
@@ -67,7 +67,7 @@ async def test_cancel_from_any_step_returns_to_the_menu(bot, people) -> None:
 
     # The Cancel button does the same, and a second press on it is only answered.
     await _invited(bot, maria)
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
     button_message = maria.last
     answer = await maria.press("Отмена", message=button_message)
     assert "Отменено" in answer
@@ -77,7 +77,7 @@ async def test_back_returns_to_the_previous_question(bot, people) -> None:
     await seed.schools(bot.app)
     maria = people("Мария")
     await _invited(bot, maria)
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
     await maria.send("Иванова Мария Петровна")
     answer = await maria.press("Назад")
     assert "Шаг 1 из 2" in answer
@@ -91,7 +91,7 @@ async def test_restart_mid_dialog_resumes_where_the_person_was(bot, people) -> N
     await seed.schools(bot.app)
     maria = people("Мария")
     await _invited(bot, maria)
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
     await maria.send("Иванова Мария Петровна")
 
     await bot.restart()
@@ -109,7 +109,7 @@ async def test_expired_and_reused_invitations_are_refused(bot, people, clock) ->
     code = await seed.invitation(bot.app, SCHOOL, ttl_days=30)
 
     await maria.send(f"/start {code}")
-    await maria.press("Согласен")
+    await maria.press("Даю согласие")
     await maria.send("Иванова Мария Петровна")
     await maria.send("Учитель")
 
@@ -131,7 +131,7 @@ async def test_invitation_used_by_someone_else_while_filling_in(bot, people) -> 
     code = await seed.invitation(bot.app, SCHOOL)
     for person in (maria, olga):
         await person.send(f"/start {code}")
-        await person.press("Согласен")
+        await person.press("Даю согласие")
         await person.send("Иванова Мария Петровна")
     await maria.send("Учитель")
     answer = await olga.send("Учитель")
@@ -143,7 +143,7 @@ async def test_mentor_accompanies_several_schools(bot, people) -> None:
     await seed.schools(bot.app)
     mentor = people("Наставник")
     await _invited(bot, mentor, Role.MENTOR, "МБОУ «СОШ № 1»")
-    await mentor.press("Согласен")
+    await mentor.press("Даю согласие")
     await mentor.send("Сидоров Иван Иванович")
     done = await mentor.send("Методист")
     assert "наставник школы: МБОУ «СОШ № 1»" in done
@@ -167,8 +167,8 @@ async def test_double_tap_and_simultaneous_answers_keep_state_consistent(bot, pe
     maria = people("Мария")
     await _invited(bot, maria)
     consent_message = maria.last
-    first = bot.fake.press(maria.user, consent_message, "Согласен")
-    second = bot.fake.press(maria.user, consent_message, "Согласен")
+    first = bot.fake.press(maria.user, consent_message, "Даю согласие")
+    second = bot.fake.press(maria.user, consent_message, "Даю согласие")
     await asyncio.gather(bot.feed(first), bot.feed(second))
     for update in (first, second):
         assert bot.fake.callback_query(update["callback_query"]["id"]).answered

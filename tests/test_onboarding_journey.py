@@ -37,7 +37,7 @@ async def test_admin_imports_staff_invites_and_coordinator_onboards(bot, people)
     greeting = await coordinator.send(f"/start {code}")
     assert "координатором площадки: МАОУ Гимназия № 5" in greeting
     assert "152-ФЗ" in greeting
-    asked = await coordinator.press("Согласен")
+    asked = await coordinator.press("Даю согласие")
     assert "Шаг 1 из 2" in asked and "фамилию, имя и отчество" in asked
     asked = await coordinator.send("Иванова Мария Петровна")
     assert "Шаг 2 из 2" in asked

@@ -308,7 +308,7 @@ async def _network_people(bot, people):
 async def _apply(bot, lead) -> str:
     """The passport, every required question answered; returns the preview."""
     await lead.send("📝 Заявка")
-    asked = await lead.press("Программа инновационной площадки")
+    asked = await lead.press("Программа инновационной")
     assert "Шаг 1 из 19" in asked and f"Сейчас: {LEAD}" in asked
     await lead.press("Оставить как есть")  # full name
     await lead.press("Оставить как есть")  # municipality: Хоринский район
@@ -407,7 +407,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
         f"{MEMBER} (с 2019)",
     ):
         assert shown in preview, shown
-    assert "Заявка № 1 отправлен(а)" in await lead.press("Отправить")
+    assert "Отправлено в институт: заявка № 1" in await lead.press("Отправить")
 
     # 2. Staff see the same on the card, approve, and record the order.
     card = steps.card(bot, "Заявка № 1")
@@ -415,7 +415,7 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     assert "1. Доля уроков с использованием ЭОР — не менее 50 %" in card.text
     await olga.press("Одобрить", message=card)
     await olga.send_in(staff_chat, "/granted 1 01.09.2020")
-    assert f"Статус площадки школы «{LEAD}» записан с 01.09.2020" in (
+    assert f"Статус площадки школы {LEAD} записан с 01.09.2020" in (
         bot.fake.last_bot_message(STAFF_CHAT_ID).text
     )
     async with bot.app.uow_factory() as uow:
@@ -485,13 +485,13 @@ async def test_network_applies_announces_is_reminded_and_sends_the_interim_repor
     ) in preview
     assert "Участников: Вебинар «ЭОР на уроке»: 31" in preview
     sent = await lead.press("Отправить")
-    assert "Промежуточный отчёт № 3 отправлен(а)" in sent
+    assert "Отправлено в институт: промежуточный отчёт № 3" in sent
 
     report_card = steps.card(bot, "Промежуточный отчёт № 3")
     assert (
         "Этап 1 из 4 «Подготовительный» (сентябрь 2020 – январь 2021), срок отчёта — 10.02.2021"
     ) in report_card.text
-    listing = await lead.send("📂 Мои заявки")
+    listing = await lead.send("📂 Мои документы")
     assert (
         "№ 3 · Промежуточный отчёт: этап 1 «Подготовительный» (сентябрь 2020 – январь 2021) "
         "· 03.02.2021 · отправлено"
@@ -584,7 +584,7 @@ async def test_each_member_reports_nothing_and_the_lead_reports_each_stage_in_tu
     await lead.press("Готово")
     asked = await lead.press("Отправить")
     assert "причину опоздания" in asked
-    assert "Промежуточный отчёт № 2 отправлен(а)" in await lead.send("Карантин в январе")
+    assert "Отправлено в институт: промежуточный отчёт № 2" in await lead.send("Карантин в январе")
 
     # The next report is stage 2's: a draft until the stage ends.
     intro = await lead.send("📊 Отчёт")
@@ -645,7 +645,7 @@ async def test_the_lead_report_is_prefilled_with_every_member_s_events_of_the_st
         await person.send("Учителя")
         await person.press("Пропустить")
         await person.send("Описание")
-        assert "отправлен(а)" in await person.press("Отправить")
+        assert "Отправлено в институт" in await person.press("Отправить")
     clock.set(datetime(2021, 2, 1, 6, 0, tzinfo=UTC))
     intro = await lead.send("📊 Отчёт")
     assert f"Семинар в Георгиевской школе ({MEMBER}) — 15.12.2020" in intro

@@ -70,13 +70,13 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
 
     # 3.3: before 1 June an application waits as a draft.
     await maria.send("📝 Заявка")
-    early = await maria.press("присвоение статуса")
+    early = await maria.press("Заявка на присвоение")
     assert "Отправка откроется 01.06.2027 (срок до 30.06.2027)" in early
     await maria.send("/cancel")
 
     clock.set(datetime(2027, 6, 10, 9, 0, tzinfo=UTC))
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     await maria.press("🔄 Начать заново")
     for _ in range(4):  # full name, legal address, municipality, contacts: prefilled
         await maria.press("✅ Оставить как есть")
@@ -89,10 +89,10 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
         await maria.send(document=steps.pdf(bot, name))
         await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а) в институт" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
 
     await olga.press("Одобрить", message=steps.card(bot, "Заявка № 1"))
-    assert "Заявка № 1 одобрен(а)" in maria.last.text
+    assert "Одобрено: заявка № 1" in maria.last.text
     clock.set(datetime(2027, 11, 1, 9, 0, tzinfo=UTC))  # the rector's order after the Council
     await olga.send_in(staff_chat, "/granted 1 01.11.2027")
     granted = bot.fake.last_bot_message(STAFF_CHAT_ID).text
@@ -126,7 +126,7 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     await maria.send(document=steps.pdf(bot, "otchet.pdf"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "№ 3 отправлен(а)" in sent
+    assert "Отправлено в институт: отчёт за учебный год № 3" in sent
     report = await steps.submission(bot, 3)
     assert not report.late and report.school_year == 2027
     async with bot.app.uow_factory() as uow:

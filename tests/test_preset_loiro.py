@@ -168,7 +168,7 @@ async def _consultant_by_link(bot, people, olga, staff_chat):
     natalia = people("Наталья")
     greeting = await natalia.send(f"/start {code}")
     assert f"научным консультантом муниципального района: {GATCHINA}" in greeting
-    await natalia.press("Согласен")
+    await natalia.press("Даю согласие")
     await natalia.send("Жуковицкая Наталья Николаевна")
     joined = await natalia.send("Научный консультант ЛОИРО")
     assert f"Вы — научный консультант района: {GATCHINA}" in joined
@@ -230,7 +230,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
 
     # The application: the seven rows of прил. 2, the plan-schedule event by event.
     await maria.send("📝 Заявка")
-    intro = await maria.press("присвоение статуса")
+    intro = await maria.press("Заявка на присвоение")
     assert "Приём открыт до 25.12.2026 включительно" in intro and "Шаг 1 из 7" in intro
     preview = await _seven_rows(
         maria,
@@ -255,7 +255,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     ) in preview
     assert "2. Круглый стол «Работа со слабоуспевающими детьми» (круглый стол, март 2027" in preview
     sent = await maria.press("Отправить")
-    assert "Заявка № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: заявка № 1" in sent
 
     # Staff approve it in the group; the district's consultant hears of the decision too.
     card = next(
@@ -263,8 +263,8 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     )
     assert "Сетевой план-график:" in card.text and "Мастер-класс «Современный урок»" in card.text
     await olga.press("Одобрить", message=card)
-    assert "одобрен(а)" in maria.last.text
-    assert "одобрен(а)" in natalia.last.text and LEAD in natalia.last.text
+    assert "Одобрено:" in maria.last.text
+    assert "Одобрено:" in natalia.last.text and LEAD in natalia.last.text
     await olga.send_in(staff_chat, "/granted 1 01.12.2026")
     granted = _staff_says(bot)
     assert "записан с 01.12.2026" in granted and "Действует до 01.12.2029" in granted  # 3.2
@@ -283,7 +283,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     await maria.send("Учителя школ района с низкими результатами")
     await maria.press("Пропустить")
     await maria.send("Открытые уроки и разбор")
-    assert "Анонс мероприятия № 2 отправлен(а)" in await maria.press("Отправить")
+    assert "Отправлено в институт: анонс мероприятия № 2" in await maria.press("Отправить")
     announcement = bot.fake.last_bot_message(STAFF_CHAT_ID)
     await olga.press("Одобрить", message=announcement)
 
@@ -298,14 +298,14 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     await olga.send_in(staff_chat, "/window close")
     assert "Приём закрыт: Региональная стажировочная площадка ЛОИРО" in _staff_says(bot)
     await petr.send("📝 Заявка")
-    intro = await petr.press("присвоение статуса")
+    intro = await petr.press("Заявка на присвоение")
     assert "Сейчас приём закрыт: сроки объявляются распоряжением" in intro
     await _seven_rows(
         petr, [("Семинар «Наставничество»", "практикум", "февраль 2027", "Пётр Петров")]
     )
     kept = await petr.press("Отправить")
     assert "Черновик сохранён, но не отправлен: сейчас приём закрыт" in kept
-    assert "бот сообщит, когда он начнётся" in kept
+    assert "я сообщу, когда он начнётся" in kept
     assert [s.status for s in await _applications_of(bot, NEIGHBOUR)] == [SubmissionStatus.DRAFT]
 
     # The day after: it took place, 24 came; that goes into the report.
@@ -337,7 +337,7 @@ async def test_loiro_journey_window_by_order_plan_schedule_consultant_and_report
     )
     assert "Выполнение: Круглый стол «Работа со слабоуспевающими детьми»: Перенесён" in preview
     sent = await maria.press("Отправить")
-    assert "отправлен(а)" in sent
+    assert "Отправлено в институт" in sent
     async with bot.app.uow_factory() as uow:
         report = (
             await uow.session.scalars(
@@ -414,12 +414,12 @@ async def test_before_any_order_an_application_waits_as_a_draft(bot, people) -> 
     await seed.coordinator(bot.app, maria, LEAD)
     await maria.send("/start")
     await maria.send("📝 Заявка")
-    intro = await maria.press("присвоение статуса")
+    intro = await maria.press("Заявка на присвоение")
     assert "Сейчас приём закрыт: сроки объявляются распоряжением" in intro
     preview = await _seven_rows(maria, [("Вебинар", "вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
     assert "Сейчас приём закрыт: он откроется по распоряжению" in preview
     kept = await maria.press("Отправить")
-    assert "бот сообщит, когда он начнётся" in kept
+    assert "я сообщу, когда он начнётся" in kept
     assert [s.status for s in await _applications_of(bot, LEAD)] == [SubmissionStatus.DRAFT]
     assert bot.fake.bot_messages(STAFF_CHAT_ID) == [], "nothing reaches staff"
 
@@ -439,9 +439,9 @@ async def test_closing_reminders_of_an_order_window_come_once_and_stop_after_sen
     await olga.send_in(staff_chat, "/window open 20.12.2026")
     await steps.tick(bot)
     await maria.send("📝 Заявка")
-    await maria.press("присвоение статуса")
+    await maria.press("Заявка на присвоение")
     await _seven_rows(maria, [("Вебинар", "вебинар", "12.04.2027", "Жуковицкая Н. Н.")])
-    assert "отправлен(а)" in await maria.press("Отправить")
+    assert "Отправлено в институт" in await maria.press("Отправить")
 
     clock.set(datetime(2026, 12, 13, 7, 5, tzinfo=UTC))  # a week before the last day
     maria_before = len(maria.messages())
@@ -474,7 +474,7 @@ async def test_invite_consultant_refuses_a_district_no_school_has(bot, people) -
     await olga.send_in(staff_chat, "/invite")
     assert "/invite консультант Гатчинский район" in _staff_says(bot)
     await olga.send_in(staff_chat, "/invite наставник 3")  # the school syntax still works
-    assert f"Приглашение наставника для школы «{PRIOZERSK}»" in _staff_says(bot)
+    assert f"Приглашение наставника для школы {PRIOZERSK}:" in _staff_says(bot)
     async with bot.app.uow_factory() as uow:
         actions = (await uow.session.scalars(select(AuditEntry.action))).all()
     assert actions.count("invitation.issue") == 1
@@ -526,8 +526,9 @@ async def test_consultant_hears_of_events_and_missing_reports_of_the_district(
 
     clock.set(datetime(2027, 7, 1, 7, 5, tzinfo=UTC))  # the June report window has closed
     await steps.tick(bot)
-    assert "Одна из ваших школ не отправила отчёт за учебный год (срок истёк 30.06.2027)" in (
-        natalia.last.text
+    assert (
+        "Школа МБОУ «Гатчинская СОШ № 8 – Центр образования» не отправила отчёт за учебный год "
+        "(срок истёк 30.06.2027)" in natalia.last.text
     )
     assert "Срок отчёта за учебный год истёк 30.06.2027" in maria.last.text
 
@@ -556,7 +557,8 @@ async def test_with_several_order_windows_staff_choose_by_button(
     choice = bot.fake.last_bot_message(STAFF_CHAT_ID)
     assert "Какой приём открыть?" in choice.text
     labels = [b.text for row in choice.buttons() for b in row]
-    assert len(labels) == 3 and labels[1].startswith("Вторая программа ЛОИРО — ")
+    assert len(labels) == 3 and labels[1].startswith("2. Вторая программа ЛОИРО")
+    assert "\n2. Вторая программа ЛОИРО — " in choice.text
     assert labels[2] == "✖️ Отмена"
 
     forged = bot.fake.callback_update(maria.user, choice, "win:open:1:20261225", check_button=False)

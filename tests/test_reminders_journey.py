@@ -112,8 +112,9 @@ async def test_report_window_overdue_reaches_coordinator_mentor_and_staff(
     clock.set(datetime(2027, 7, 11, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "Срок отчёта за учебный год истёк 10.07.2027" in maria.last.text
-    assert "не отправила отчёт" in mentor.last.text
-    assert "Не отчитались школ: 1" in bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "Школа «МАОУ Гимназия № 5» не отправила отчёт" in mentor.last.text
+    staff = bot.fake.last_bot_message(STAFF_CHAT_ID).text
+    assert "Не отчиталась 1 школа:\n• МАОУ Гимназия № 5" in staff
 
 
 async def test_blocked_coordinator_is_counted_unreachable_and_not_retried(
@@ -190,14 +191,16 @@ async def test_operator_dry_run_then_send(bot, coordinator, mentor, clock, capsy
         f"11.07.2027 10:00\treport_overdue\t{maria.id}\treport:2\t❗ Срок отчёта за учебный год истёк 10.07.2027"
         in printed
     )
-    assert "report_overdue_mentor" in printed and printed.strip().endswith("3 due now")
+    assert "report_overdue_mentor" in printed and printed.strip().endswith(
+        "Сейчас пора отправить 3 напоминания."
+    )
     assert len(bot.fake.calls_of("sendMessage")) == sent_before
 
     assert await report_reminders(bot.app, send=True) == 0
-    assert "planned 3" in capsys.readouterr().out
+    assert "Запланировано: 3" in capsys.readouterr().out
     assert "Срок отчёта за учебный год истёк" in maria.last.text
     after = len(bot.fake.calls_of("sendMessage"))
     assert await report_reminders(bot.app, send=True) == 0
     assert len(bot.fake.calls_of("sendMessage")) == after
     assert await report_reminders(bot.app, send=False) == 0
-    assert capsys.readouterr().out.strip().endswith("0 due now")
+    assert capsys.readouterr().out.strip().endswith("Сейчас пора отправить 0 напоминаний.")

@@ -1,4 +1,4 @@
-"""Annual reports and plans against their window; methodical materials; «Мои заявки»."""
+"""Annual reports and plans against their window; methodical materials; «Мои документы»."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ async def test_materials_need_a_link_or_a_file(bot, coordinator) -> None:
     assert "Не все обязательные поля" in asked and "Шаг 3 из 4" in asked
     await maria.send("disk.yandex.ru/d/sbornik")
     sent = await maria.press("Отправить")
-    assert "Методические материалы № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: методические материалы № 1" in sent
     [item] = await _of_kind(bot, SubmissionKind.MATERIALS)
     assert item.status is SubmissionStatus.SENT
 
@@ -73,7 +73,7 @@ async def test_report_before_the_window_is_a_draft_then_late_after_it(
     asked = await maria.press("Отправить")
     assert "Напишите причину опоздания" in asked
     sent = await maria.send("Болел координатор")
-    assert "Отчёт за учебный год № 2 отправлен(а)" in sent
+    assert "Отправлено в институт: отчёт за учебный год № 2" in sent
     [report] = await _of_kind(bot, SubmissionKind.REPORT)
     assert report.status is SubmissionStatus.SENT and report.late and report.school_year == 2026
 
@@ -90,7 +90,7 @@ async def test_report_in_the_window_is_sent_on_time(bot, coordinator, clock) -> 
     await maria.send(document=bot.fake.world.add_file("otchet.pdf", b"%PDF"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "отправлен(а)" in sent and "с опозданием" not in sent
+    assert "Отправлено в институт" in sent and "с опозданием" not in sent
 
 
 async def test_plan_events_one_by_one(bot, coordinator, clock) -> None:
@@ -106,7 +106,7 @@ async def test_plan_events_one_by_one(bot, coordinator, clock) -> None:
     asked = await maria.send("Иванова М. П.")
     assert "Ожидаемый результат" in asked
     added = await maria.press("Пропустить")
-    assert "Добавлено: Мастер-класс «ИИ на уроке». Всего мероприятий: 1." in added
+    assert "Добавлено: Мастер-класс «ИИ на уроке». В плане 1 мероприятие." in added
     await maria.press("Добавить мероприятие")
     await maria.send("Круглый стол")
     await maria.press("круглый стол")
@@ -119,7 +119,7 @@ async def test_plan_events_one_by_one(bot, coordinator, clock) -> None:
     assert "1. Мастер-класс «ИИ на уроке» (мастер-класс, октябрь 2027, Иванова М. П.)" in preview
     assert "2. Круглый стол (круглый стол, 15.03.2028, Петров И. И.)" in preview
     sent = await maria.press("Отправить")
-    assert "План на учебный год № 1 отправлен(а)" in sent
+    assert "Отправлено в институт: план на учебный год № 1" in sent
     [plan] = await _of_kind(bot, SubmissionKind.PLAN)
     assert plan.school_year == 2027
 
@@ -137,7 +137,7 @@ async def test_my_submissions_lists_statuses_newest_first_and_opens_one(
     await other.send("/start")
     await steps.announce(other, "Чужой анонс", "16.12.2026 10:00")
 
-    listing = await maria.send("📂 Мои заявки")
+    listing = await maria.send("📂 Мои документы")
     assert "всего 2" in listing
     lines = [line for line in listing.splitlines() if line.startswith("№")]
     assert lines[0].startswith("№ 2 · Методические материалы") and lines[0].endswith("черновик")

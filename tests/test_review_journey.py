@@ -20,7 +20,7 @@ async def _mentor_by_link(bot, people) -> Person:
     mentor = people("Наставник")
     code = await seed.invitation(bot.app, "МАОУ Гимназия № 5", Role.MENTOR)
     await mentor.send(f"/start {code}")
-    await mentor.press("Согласен")
+    await mentor.press("Даю согласие")
     await mentor.send("Сидоров Иван Иванович")
     await mentor.send("Методист")
     return mentor
@@ -62,21 +62,21 @@ async def test_card_claim_approve_notifies_and_publishes(bot, people, coordinato
 
     await olga.press("Беру в работу", message=card)
     card = bot.fake.message(STAFF_CHAT_ID, card.message_id)
-    assert "В работе у Ольга" in card.text
+    assert "Рассматривает: Ольга" in card.text
     assert "Беру в работу" not in str(card.buttons())
 
     await olga.press("Одобрить", message=card)
     card = bot.fake.message(STAFF_CHAT_ID, card.message_id)
     assert "Статус: одобрено" in card.text and "Решение: Ольга" in card.text
     assert card.buttons() == []
-    assert "Анонс мероприятия № 1 одобрен(а)" in maria.last.text
+    assert "Одобрено: анонс мероприятия № 1" in maria.last.text
     assert "опубликован в канале" in maria.last.text
-    assert "Школа «МАОУ Гимназия № 5»" in mentor.last.text and "одобрен(а)" in mentor.last.text
+    assert "Школа «МАОУ Гимназия № 5»" in mentor.last.text and "Одобрено:" in mentor.last.text
     post, ics = bot.fake.bot_messages(CHANNEL_ID)  # the publication, then its event (ICS)
     assert ics.document_id is not None
     assert "Семинар «Цифровая школа»" in post.text and "15.12.2026 10:00" in post.text
 
-    listing = await maria.send("📂 Мои заявки")
+    listing = await maria.send("📂 Мои документы")
     assert "одобрено" in listing
 
 
@@ -102,7 +102,7 @@ async def test_changes_with_reply_comment_then_version_2_shows_the_difference(
     card = bot.fake.message(STAFF_CHAT_ID, card.message_id)
     assert "Статус: на доработке" in card.text and "Уточните место" in card.text
     notice = maria.last
-    assert "возвращен(а) на доработку" in notice.text and "Уточните место" in notice.text
+    assert "Возвращено на доработку" in notice.text and "Уточните место" in notice.text
 
     fix = notice.button("Исправить").callback_data
     preview = await maria.press("Исправить", message=notice)
@@ -140,8 +140,11 @@ async def test_reject_with_a_preset_reason(bot, people, coordinator) -> None:
     await olga.press("Нарушен срок подачи анонса", message=bot.fake.last_bot_message(STAFF_CHAT_ID))
     submission = await _submission(bot)
     assert submission.status is SubmissionStatus.REJECTED
-    assert submission.comment == "Нарушен срок подачи анонса (10 дней до мероприятия)"
-    assert "отклонен(а)" in maria.last.text and "Нарушен срок" in maria.last.text
+    assert (
+        submission.comment
+        == "Нарушен срок подачи анонса (не позднее чем за 10 дней до мероприятия)"
+    )
+    assert "Отклонено:" in maria.last.text and "Нарушен срок" in maria.last.text
     assert "Исправить" not in str(maria.last.buttons())
 
 
@@ -168,7 +171,7 @@ async def test_two_staff_press_different_decisions_at_once_one_wins(
     decisions = [
         m
         for m in maria.messages()
-        if "одобрен(а)" in (m.text or "") or "отклонен(а)" in (m.text or "")
+        if "Одобрено:" in (m.text or "") or "Отклонено:" in (m.text or "")
     ]
     assert len(decisions) == 1
     async with bot.app.uow_factory() as uow:
@@ -225,8 +228,8 @@ async def test_pending_and_history(bot, people, coordinator, clock) -> None:
     await olga.send_in(staff_chat, "/pending")
     pending = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     lines = [line for line in pending.splitlines() if line.startswith("№")]
-    assert lines[0].startswith("№ 1 · Анонс мероприятия") and "2 дн." in lines[0]
-    assert lines[1].startswith("№ 2") and "0 дн." in lines[1] and "🙋 Ольга" in lines[1]
+    assert lines[0].startswith("№ 1 · Анонс мероприятия") and "2 дня" in lines[0]
+    assert lines[1].startswith("№ 2") and "0 дней" in lines[1] and "🙋 Ольга" in lines[1]
 
     await olga.press("Одобрить", message=_card(bot))
     await olga.send_in(staff_chat, "/history 2")

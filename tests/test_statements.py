@@ -80,7 +80,7 @@ async def test_a_menu_press_reads_who_and_what_once(bot, people) -> None:
     maria = await _in_the_form(bot, people)
     await maria.press("Отмена")
     with counting(bot) as counted:
-        reply = await maria.send("📂 Мои заявки")
+        reply = await maria.send("📂 Мои документы")
     assert "Анонс" in reply
     assert len(counted.statements) <= 5, counted.statements
     assert counted.commits == 0, counted.statements

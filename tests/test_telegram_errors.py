@@ -36,7 +36,7 @@ async def test_blocked_user_is_marked_unreachable_and_decision_stands(bot, peopl
     guest = people("Пётр")
     await guest.send("/start")
     await guest.send("🔑 Запросить доступ")
-    await guest.press("Согласен")
+    await guest.press("Даю согласие")
     await guest.send("гимн")
     await guest.press("Гимназия № 5")
     await guest.send("Петров Пётр Петрович")

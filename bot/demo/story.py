@@ -120,7 +120,7 @@ class Story:
         await self.announce(alexey, WAITING)
         await alexey.send("📣 Анонс мероприятия")
         await alexey.send(DRAFT_TITLE)
-        await alexey.send("📂 Мои заявки")  # leaves the question: the draft keeps the title
+        await alexey.send("📂 Мои документы")  # leaves the question: the draft keeps the title
 
     def today(self) -> date:
         now: datetime = self.app.clock.now()
@@ -138,7 +138,7 @@ class Story:
         code = await invitation(self.app, member.school, role, self.app.clock.now())
         actor = self.actor(member)
         await actor.send(f"/start {code}")
-        await actor.press("Согласен")
+        await actor.press("Даю согласие")
         await actor.send(member.full_name)
         await actor.send(POSITIONS[member.id])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiogram.filters import CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.exports import sending, words
@@ -65,10 +66,13 @@ async def cmd_calendar(message: Message, command: CommandObject, ctx: Ctx) -> No
         return
 
     async def build() -> Built:
-        caption = _(
-            "Мероприятий: {count}. Откройте файл, чтобы добавить их в календарь; повторный "
-            "импорт обновит события, а не задвоит их."
-        ).format(count=count)
+        caption = ngettext(
+            "В файле {num} мероприятие. Откройте файл, чтобы добавить его в календарь; "
+            "повторный импорт обновит события, а не задвоит их.",
+            "В файле {num} мероприятий. Откройте файл, чтобы добавить их в календарь; "
+            "повторный импорт обновит события, а не задвоит их.",
+            count,
+        ).format(num=count)
         return Built(content, words.calendar_file(calendar.local_date(now, ctx.zone)), caption)
 
     await sending.send_file(message, build)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.exports import words
@@ -21,8 +22,12 @@ def _days(value: float | None) -> str:
 def _caption(found: stats.Stats) -> str:
     share = found.on_time_percent
     lines = [
-        _("Заявок за 12 месяцев: {count}.").format(count=found.sent),
-        _("До решения: медиана {median} дн., 90-й процентиль {p90} дн. (решений: {count}).").format(
+        ngettext(
+            "За 12 месяцев отправлена {num} заявка.",
+            "За 12 месяцев отправлено {num} заявок.",
+            found.sent,
+        ).format(num=found.sent),
+        _("Дней до решения: медиана {median}, 90-й процентиль {p90} (решений: {count}).").format(
             median=_days(found.median_days),
             p90=_days(found.p90_days),
             count=len(found.days_to_decision),

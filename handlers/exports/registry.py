@@ -7,6 +7,7 @@ from datetime import date
 
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.exports import sending, words
@@ -27,9 +28,11 @@ async def send_registry(message: Message, ctx: Ctx) -> None:
 
     async def build() -> Built:
         content = await registry.workbook(ctx.uow, today, ctx.zone, words.registry(ctx.programmes))
-        caption = _("Реестр площадок на {day}: {count} в реестре.").format(
-            day=today.strftime("%d.%m.%Y"), count=count
-        )
+        caption = ngettext(
+            "Реестр площадок на {day}: {num} площадка.",
+            "Реестр площадок на {day}: {num} площадок.",
+            count,
+        ).format(day=today.strftime("%d.%m.%Y"), num=count)
         return Built(content, words.registry_file(today), caption)
 
     await sending.send_file(message, build, slow=sending.slow(count))
@@ -82,9 +85,11 @@ async def send_council_list(
         _("Статус"),
         _("Срок статуса"),
     ]
-    caption = _("Список к Учёному совету {meets}: претендентов — {count}.").format(
-        meets=found.meets_on.strftime("%d.%m.%Y"), count=len(found.rows)
-    )
+    caption = ngettext(
+        "Список к Учёному совету {meets}: {num} претендент.",
+        "Список к Учёному совету {meets}: {num} претендентов.",
+        len(found.rows),
+    ).format(meets=found.meets_on.strftime("%d.%m.%Y"), num=len(found.rows))
 
     async def workbook() -> Built:
         content = await streaming.in_thread(

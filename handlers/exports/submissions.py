@@ -12,6 +12,7 @@ from datetime import date, datetime
 from aiogram.filters import CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.exports import sending, words
@@ -69,9 +70,11 @@ async def cmd_export(message: Message, command: CommandObject, ctx: Ctx) -> None
             ctx.uow, found, scope, ctx.zone, ctx.clock.now(), words.submissions(ctx.programmes)
         )
         first, last = _shown(found)
-        caption = _("Заявки, отправленные с {first} по {last}: {count}.").format(
-            first=first, last=last, count=count
-        )
+        caption = ngettext(
+            "С {first} по {last} отправлена {num} заявка.",
+            "С {first} по {last} отправлено {num} заявок.",
+            count,
+        ).format(first=first, last=last, num=count)
         return Built(content, words.submissions_file(found.first, found.last), caption)
 
     await sending.send_file(message, build, slow=sending.slow(count))
@@ -91,9 +94,11 @@ async def _export_audit(message: Message, arguments: list[str], ctx: Ctx) -> Non
     async def build() -> Built:
         content = await audit.workbook(ctx.uow, found, ctx.zone, words.audit())
         first, last = _shown(found)
-        caption = _("Журнал действий с {first} по {last}: записей — {count}.").format(
-            first=first, last=last, count=count
-        )
+        caption = ngettext(
+            "Журнал действий с {first} по {last}: {num} запись.",
+            "Журнал действий с {first} по {last}: {num} записей.",
+            count,
+        ).format(first=first, last=last, num=count)
         return Built(content, words.audit_file(found.first, found.last), caption)
 
     await sending.send_file(message, build, slow=sending.slow(count))

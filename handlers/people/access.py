@@ -67,7 +67,7 @@ async def begin(message: Message, state: FSMContext, ctx: Ctx) -> None:
     pending = await access_requests.pending_of(ctx.uow, message.chat.id)
     if pending is not None:
         await message.answer(
-            _("Ваш запрос доступа уже у сотрудников института. Мы напишем здесь, когда они решат.")
+            _("Ваш запрос доступа уже у сотрудников института. Я напишу здесь, когда они решат.")
         )
         return
     await state.clear()

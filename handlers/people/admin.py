@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Admin, Ctx, Staff
 from handlers.people import community_invites, district_invites
@@ -109,9 +110,11 @@ async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ct
     table = invitations.mail_merge_table(issued, username)
     await message.answer_document(
         BufferedInputFile(table.encode("utf-8-sig"), filename=f"invitations-{role.value}.csv"),
-        caption=_("Приглашения для всех школ: {count}. Файл для рассылки.").format(
-            count=len(issued)
-        ),
+        caption=ngettext(
+            "Приглашение для {num} школы. Файл для рассылки.",
+            "Приглашения для {num} школ. Файл для рассылки.",
+            len(issued),
+        ).format(num=len(issued)),
     )
 
 

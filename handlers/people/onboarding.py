@@ -45,14 +45,14 @@ class Flow(StrEnum):
 
 
 class CDConsent(CallbackData, prefix="consent"):
-    """The consent in onboarding or in an access request."""
+    """«Даю согласие» in onboarding or in an access request."""
 
     flow: Flow
 
 
 def consent_keyboard(flow: Flow) -> InlineKeyboardMarkup:
     agree = InlineKeyboardButton(
-        text=_("✅ Согласен(на)"), callback_data=CDConsent(flow=flow).pack()
+        text=_("✅ Даю согласие"), callback_data=CDConsent(flow=flow).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[agree], nav_row(back=False)])
 

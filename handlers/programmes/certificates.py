@@ -16,6 +16,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx, Staff
+from handlers.ui.names import quoted
 from handlers.ui.staff import refuse_commands
 from services import calendar
 from services.programmes import statuses
@@ -43,8 +44,8 @@ def _answer(found: Certificate, number: int) -> str:
         return problems[found.problem].format(number=number, order=order)
     assert found.status is not None and found.status.certificate_on is not None
     lines = [
-        _("Свидетельство о статусе площадки школы «{school}» опубликовано {day}.").format(
-            school=found.school_name, day=found.status.certificate_on.strftime("%d.%m.%Y")
+        _("Свидетельство о статусе площадки школы {school} опубликовано {day}.").format(
+            school=quoted(found.school_name), day=found.status.certificate_on.strftime("%d.%m.%Y")
         )
     ]
     if found.roadmap_due is not None:

@@ -31,7 +31,7 @@ def _report_state(state: SubmissionStatus | None) -> str:
 async def cmd_indicators(message: Message, ctx: Ctx) -> None:
     monitored = [(p, p.monitoring) for p in ctx.programmes if p.monitoring is not None]
     if not monitored:
-        await message.answer(_("Показателей мониторинга нет в положениях этого бота."))
+        await message.answer(_("В положениях, по которым я работаю, показателей мониторинга нет."))
         return
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
     for programme, targets in monitored:

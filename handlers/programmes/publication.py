@@ -30,7 +30,10 @@ async def cmd_public(message: Message, ctx: Ctx) -> None:
     ]
     if not published:
         await message.answer(
-            _("Положения этого бота не говорят, где публиковать результаты мониторинга.")
+            _(
+                "Положения, по которым я работаю, не говорят, где публиковать результаты "
+                "мониторинга."
+            )
         )
         return
     today = calendar.local_date(ctx.clock.now(), ctx.zone)

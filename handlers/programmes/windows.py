@@ -7,6 +7,7 @@ order names); `/window close` closes it. With several such windows, buttons ask 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,13 +21,13 @@ from aiogram.utils.i18n import lazy_gettext as __
 from pydantic import Field
 
 from handlers.context import Ctx, Staff
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.render import render
 from handlers.ui.staff import refuse_commands, staff_or_refuse
 from services import calendar
 from services.programmes import windows
 from services.programmes.windows import StaffWindow, WindowState
 
-BUTTON_MAX = 60
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 
 
@@ -101,7 +102,10 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
     targets = windows.staff_windows(ctx.programmes)
     if not targets:
         await message.answer(
-            _("В положениях этого бота все сроки заданы датами: открывать приём командой не нужно.")
+            _(
+                "В положениях, по которым я работаю, все сроки заданы датами: открывать приём "
+                "командой не нужно."
+            )
         )
         return
     words = (command.args or "").split()
@@ -136,35 +140,39 @@ async def cmd_window(message: Message, command: CommandObject, ctx: Ctx) -> None
         target = chosen[0][1]
         await message.answer(await _apply(ctx, target, request.action, request.last_day, message))
         return
-    await message.answer(
-        _("Какой приём открыть?")
-        if request.action is WindowAct.OPEN
-        else _("Какой приём закрыть?"),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=_label(target),
-                        callback_data=CDWindow(action=request.action, n=n, until=until).pack(),
-                    )
-                ]
-                for n, target in chosen
-            ]
-            + [
-                [
-                    InlineKeyboardButton(
-                        text=_("✖️ Отмена"),
-                        callback_data=CDWindow(action=WindowAct.CANCEL, n=0).pack(),
-                    )
-                ]
-            ]
-        ),
+    text, markup = window_choice(chosen, request.action, until)
+    await message.answer(text, reply_markup=markup)
+
+
+def window_choice(
+    chosen: Sequence[tuple[int, StaffWindow]], action: WindowAct, until: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which window to open or close, when the command fits several."""
+    shown = labelled([_label(target) for _n, target in chosen])
+    text = with_listing(
+        _("Какой приём открыть?") if action is WindowAct.OPEN else _("Какой приём закрыть?"),
+        shown.listing,
     )
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=label, callback_data=CDWindow(action=action, n=n, until=until).pack()
+            )
+        ]
+        for (n, _target), label in zip(chosen, shown.labels, strict=True)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("✖️ Отмена"), callback_data=CDWindow(action=WindowAct.CANCEL, n=0).pack()
+            )
+        ]
+    )
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _label(target: StaffWindow) -> str:
-    text = f"{target.programme.title} — {target.window.title}"
-    return text if len(text) <= BUTTON_MAX else text[: BUTTON_MAX - 1] + "…"
+    return f"{target.programme.title} — {target.window.title}"
 
 
 async def _apply(

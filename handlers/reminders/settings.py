@@ -18,11 +18,7 @@ class CDMute(CallbackData, prefix="mute"):
 
 
 def _view(is_muted: bool) -> tuple[str, InlineKeyboardMarkup]:
-    label = (
-        _("🔔 Включить необязательные напоминания")
-        if is_muted
-        else _("🔕 Выключить необязательные напоминания")
-    )
+    label = _("🔔 Включить необязательные") if is_muted else _("🔕 Выключить необязательные")
     button = InlineKeyboardButton(text=label, callback_data=CDMute(on=not is_muted).pack())
     return render("settings.html.j2", muted=is_muted), InlineKeyboardMarkup(
         inline_keyboard=[[button]]

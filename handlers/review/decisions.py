@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from handlers.review.expertise import start as start_conclusion
 from handlers.review.outcomes import after, refuse_decided
 from handlers.submissions import texts
 from handlers.submissions.state import FormDialog
+from handlers.ui.buttons import labelled
 from handlers.ui.dialogs import ask_again
 from handlers.ui.render import render, render_plain
 from handlers.ui.staff import staff_or_refuse
@@ -55,7 +56,11 @@ def reasons(lead_days: int) -> list[str]:
         _("Не хватает документа"),
         _("Документ не по форме"),
         _("Сведения неполные"),
-        _("Нарушен срок подачи анонса ({days} дней до мероприятия)").format(days=lead_days),
+        ngettext(
+            "Нарушен срок подачи анонса (не позднее чем за {num} день до мероприятия)",
+            "Нарушен срок подачи анонса (не позднее чем за {num} дней до мероприятия)",
+            lead_days,
+        ).format(num=lead_days),
         _("Не соответствует положению"),
     ]
 
@@ -129,13 +134,35 @@ async def _ask_comment(
         await refuse_decided(query, submission, ctx)
         return
     await query.answer()
+    listing, markup = reason_buttons(sid, decision, _lead_days(submission, ctx))
+    if not isinstance(query.message, Message):
+        return
+    prompt = await query.message.reply(
+        render(
+            "review_comment_prompt.html.j2",
+            who=query.from_user.full_name,
+            number=sid,
+            changes=decision is Decision.CHANGES,
+            reasons=listing,
+        ),
+        reply_markup=markup,
+    )
+    await state.set_state(ReviewComment.waiting)
+    await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
+
+
+def reason_buttons(
+    sid: int, decision: Decision, lead_days: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The preset reasons (listed in full above, when a button cannot hold one) and «Отмена»."""
+    shown = labelled(reasons(lead_days))
     rows = [
         [
             InlineKeyboardButton(
                 text=text, callback_data=CDReason(sid=sid, decision=decision, reason=i).pack()
             )
         ]
-        for i, text in enumerate(reasons(_lead_days(submission, ctx)))
+        for i, text in enumerate(shown.labels)
     ]
     rows.append(
         [
@@ -145,19 +172,7 @@ async def _ask_comment(
             )
         ]
     )
-    if not isinstance(query.message, Message):
-        return
-    prompt = await query.message.reply(
-        render(
-            "review_comment_prompt.html.j2",
-            who=query.from_user.full_name,
-            number=sid,
-            changes=decision is Decision.CHANGES,
-        ),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-    )
-    await state.set_state(ReviewComment.waiting)
-    await state.set_data({"sid": sid, "decision": decision.value, "prompt": prompt.message_id})
+    return shown.listing, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def on_no_reason(query: CallbackQuery, state: FSMContext, bot: Bot, ctx: Ctx) -> None:

@@ -68,7 +68,7 @@ async def _council_programme(message: Message, ctx: Ctx) -> Programme | None:
     programme: Programme | None = ctx.programmes.with_council
     if programme is None:
         await message.answer(
-            _("Заседания совета нет в положениях этого бота: заявки решаются без него.")
+            _("В положениях, по которым я работаю, заседания совета нет: заявки решаются без него.")
         )
     return programme
 

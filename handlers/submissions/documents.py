@@ -1,7 +1,7 @@
 """«📄 DOCX»: an application as the regulation's form, a report for the school's archive.
 
 The button is on the staff card of an application and under an application or a report in
-«Мои заявки»; whoever presses it gets the document if they are staff or coordinate or
+«Мои документы»; whoever presses it gets the document if they are staff or coordinate or
 accompany the school (checked here, whatever the button). The template is the programme's
 own (`services/programmes/presets/<id>.application.docx`) or the common one; the context
 it is filled from:

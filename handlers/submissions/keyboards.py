@@ -10,8 +10,9 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from handlers.submissions.state import Act, button
+from handlers.ui.buttons import BUTTON_MAX, Labelled, labelled
 from services.submissions import network_schools
-from services.submissions.fields import FieldSpec
+from services.submissions.fields import FieldSpec, FieldType
 
 TICK = "✅ "
 
@@ -54,11 +55,18 @@ def chosen(field: FieldSpec, value: Any) -> list[str]:
     return [choice for choice in field.choices if choice in ticked]
 
 
+def options(field: FieldSpec) -> Labelled:
+    """A choice's options on its buttons (room is left for the tick of a multiple choice)."""
+    room = BUTTON_MAX - len(TICK) if field.type is FieldType.MULTI_CHOICE else BUTTON_MAX
+    return labelled(field.choices, room)
+
+
 def multi_choice_rows(field: FieldSpec, value: Any) -> list[list[InlineKeyboardButton]]:
     ticked = chosen(field, value)
+    labels = options(field).labels
     rows = [
-        [pick(TICK + choice if choice in ticked else choice, PickAct.TOGGLE, str(index))]
-        for index, choice in enumerate(field.choices)
+        [pick(TICK + label if choice in ticked else label, PickAct.TOGGLE, str(index))]
+        for index, (choice, label) in enumerate(zip(field.choices, labels, strict=True))
     ]
     rows.append([pick(_("Готово"), PickAct.DONE)])
     return rows

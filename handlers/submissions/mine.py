@@ -1,4 +1,4 @@
-"""«Мои заявки»: a person's submissions, newest first, and each one's content and files."""
+"""«Мои документы»: a person's submissions, newest first, and each one's content and files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from handlers.context import Ctx
 from handlers.submissions import documents, passport_texts, texts
 from handlers.submissions.resume import resume_at_first_gap
 from handlers.submissions.state import summary
-from handlers.ui.menu import BUTTON_MY_SUBMISSIONS
+from handlers.ui.buttons import shorten
+from handlers.ui.menu import BUTTON_MY_SUBMISSIONS, BUTTON_MY_SUBMISSIONS_BEFORE
 from handlers.ui.render import render
 from services.domain import SubmissionStatus
 from services.people.roles import Roles
@@ -57,12 +58,12 @@ async def show_list(message: Message, ctx: Ctx, page: int, edit: bool) -> None:
     school_ids = _school_ids(await ctx.roles())
     items, total = await visibility.of_schools(ctx.uow, school_ids, page * PAGE_SIZE, PAGE_SIZE)
     if total == 0:
-        await message.answer(_("Пока нет ни одной заявки. Начните с меню внизу."))
+        await message.answer(_("Пока нет ни одного документа. Начните с меню внизу."))
         return
     rows = [
         [
             InlineKeyboardButton(
-                text=_line(item, ctx)[:64],
+                text=shorten(f"№ {item.id} · {passport_texts.title_of(item)}"),
                 callback_data=CDMine(action=MineAct.OPEN, value=item.id).pack(),
             )
         ]
@@ -188,7 +189,10 @@ async def _show_item(message: Message, item: Submission, is_own_draft: bool, ctx
 def setup() -> Router:
     router = Router(name="my-submissions")
     router.message.register(
-        on_menu, F.chat.type == "private", F.text == BUTTON_MY_SUBMISSIONS, StateFilter("*")
+        on_menu,
+        F.chat.type == "private",
+        F.text.in_((BUTTON_MY_SUBMISSIONS, BUTTON_MY_SUBMISSIONS_BEFORE)),
+        StateFilter("*"),
     )
     buttons = router.callback_query
     buttons.register(on_page, CDMine.filter(F.action == MineAct.PAGE))

@@ -171,7 +171,7 @@ def no_stage_report(problem: Problem) -> str:
     if problem is Problem.ALL_GIVEN:
         return _(
             "Отчёты по всем этапам программы, включая итоговый, уже отправлены. "
-            "Их статусы — в «📂 Мои заявки»."
+            "Их статусы — в «📂 Мои документы»."
         )
     if problem is Problem.NO_STAGES:
         return _(

@@ -6,12 +6,15 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions.field_errors import explain
 from handlers.submissions.state import Act, CDForm, FormDialog, button, lost_draft, taken
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.dialogs import ask_again, question
 from services.programmes.roadmaps import ROADMAP
+from services.programmes.schema import Programme
 from services.submissions import drafts
 from services.submissions.fields import FieldError, FieldSpec, FieldType
 from services.submissions.forms import ACTIVITY_FIELDS
@@ -27,9 +30,14 @@ async def _fields(state: FSMContext, ctx: Ctx) -> list[FieldSpec]:
     plan = await drafts.submission(ctx.uow, (await state.get_data()).get("sid", 0))
     programmes = ctx.programmes
     programme = programmes.of(plan.programme) if plan else programmes.default
+    return item_fields(programme, roadmap=plan is not None and plan.variant == ROADMAP)
+
+
+def item_fields(programme: Programme, *, roadmap: bool) -> list[FieldSpec]:
+    """The questions about one event of a plan (a roadmap's carry its school year)."""
     fields = []
     for name in programme.reports.plan_fields:
-        if name == "school_year" and plan is not None and plan.variant == ROADMAP:
+        if name == "school_year" and roadmap:
             # The roadmap lists events by school year for the whole term (Krasnodar 3.5).
             fields.append(FieldSpec(name, FieldType.TEXT))
             continue
@@ -63,21 +71,24 @@ async def ask_item(message: Message, state: FSMContext, ctx: Ctx) -> None:
     if field is None:
         await _store(message, state, ctx, item)
         return
+    number = len((await _events(state, ctx)) or []) + 1
+    text, markup = item_question(field, number)
+    await message.answer(text, reply_markup=markup)
+
+
+def item_question(field: FieldSpec, number: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One question about the event being added to a plan, with its buttons."""
     rows = []
+    shown = labelled(field.choices)
     if field.type is FieldType.CHOICE:
-        rows += [
-            [button(choice, Act.PLAN_CHOICE, str(i))] for i, choice in enumerate(field.choices)
-        ]
+        rows += [[button(label, Act.PLAN_CHOICE, str(i))] for i, label in enumerate(shown.labels)]
     if field.optional:
         rows.append([button(_("Пропустить"), Act.PLAN_SKIP)])
-    rows.append([button(_("✖️ Не добавлять это мероприятие"), Act.PLAN_DROP)])
-    number = len((await _events(state, ctx)) or []) + 1
-    await message.answer(
-        _("Мероприятие {number}. {question}").format(
-            number=number, question=_questions()[field.id]
-        ),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    rows.append([button(_("✖️ Не добавлять"), Act.PLAN_DROP)])
+    text = _("Мероприятие {number}. {question}").format(
+        number=number, question=_questions()[field.id]
     )
+    return with_listing(text, shown.listing), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _list_field(data: dict[str, object]) -> str:
@@ -106,9 +117,11 @@ async def _store(message: Message, state: FSMContext, ctx: Ctx, item: dict[str, 
     await state.update_data(item={})
     await state.set_state(FormDialog.answer)
     await message.answer(
-        _("Добавлено: {title}. Всего мероприятий: {count}.").format(
-            title=item.get("title", ""), count=len(events)
-        )
+        ngettext(
+            "Добавлено: {title}. В плане {num} мероприятие.",
+            "Добавлено: {title}. В плане {num} мероприятий.",
+            len(events),
+        ).format(title=item.get("title", ""), num=len(events))
     )
     await ask_again(message, state, ctx)
 

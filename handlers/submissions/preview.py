@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiogram import F, Router
@@ -22,6 +23,7 @@ from handlers.submissions.state import (
     summary,
     taken,
 )
+from handlers.ui.buttons import Labelled, labelled, with_listing
 from handlers.ui.dialogs import ask_again, nav_row, question
 from handlers.ui.menu import show_menu
 from handlers.ui.render import render
@@ -29,12 +31,10 @@ from services import validation
 from services.programmes.deadlines import Verdict
 from services.submissions import drafts, sending
 from services.submissions.drafts import Snapshot
-from services.submissions.fields import TEXT_MAX
+from services.submissions.fields import TEXT_MAX, FieldSpec
 from services.submissions.forms import Form
 from services.submissions.sending import SendOutcome
 from storage.models import Submission
-
-EDIT_LABEL_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -102,15 +102,23 @@ async def on_edit(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await taken(query)
     await state.set_state(FormDialog.edit)
     form, active = draft.form, draft.form.active(draft.snap.values)
+    shown = edit_labels(form.fields, active)
     rows = [
-        [button(_short(texts.label(field)), Act.FIELD, str(index))]
-        for index, field in enumerate(form.fields)
-        if field in active
+        [button(label, Act.FIELD, str(index))]
+        for index, label in zip(
+            (i for i, field in enumerate(form.fields) if field in active), shown.labels, strict=True
+        )
     ]
     rows.append([button(_("◀️ Назад"), Act.BACK)])
     await draft.message.answer(
-        _("Какое поле изменить?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        with_listing(_("Какое поле изменить?"), shown.listing),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
     )
+
+
+def edit_labels(fields: Sequence[FieldSpec], active: Sequence[FieldSpec]) -> Labelled:
+    """The questions that apply now, as «Изменить поле» shows them."""
+    return labelled([texts.label(field) for field in fields if field in active])
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
@@ -123,10 +131,6 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
         (await ctx.roles()),
         intro=_("Черновик сохранён. Вернуться к нему можно из меню."),
     )
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= EDIT_LABEL_MAX else text[: EDIT_LABEL_MAX - 1] + "…"
 
 
 async def on_field(
@@ -199,7 +203,7 @@ async def _send(
             (await ctx.roles()),
             intro=_(
                 "Черновик сохранён, но не отправлен: сейчас приём закрыт. Он откроется по "
-                "распоряжению, и бот сообщит, когда он начнётся; тогда заявку можно будет отправить."
+                "распоряжению, и я сообщу, когда он начнётся; тогда заявку можно будет отправить."
             ),
         )
     elif outcome is SendOutcome.NOT_YET and result.timing and result.timing.opens:
@@ -225,7 +229,6 @@ def sent_text(submission: Submission) -> str:
         "submission_sent.html.j2",
         kind=passport_texts.kind_of(submission),
         number=submission.id,
-        status=texts.status_name(submission.status),
         late=submission.late,
     )
 
@@ -233,7 +236,7 @@ def sent_text(submission: Submission) -> str:
 async def _already_handled(query: CallbackQuery, ctx: Ctx) -> None:
     """A second tap on "Send" (or a button of a finished form) changes nothing."""
     await query.answer(
-        _("Это уже сделано: форма закрыта. Статус — в «Мои заявки»."), show_alert=True
+        _("Это уже сделано: форма закрыта. Статус — в «📂 Мои документы»."), show_alert=True
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import F, Router, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -13,6 +15,7 @@ from handlers.context import Ctx
 from handlers.submissions import passport_texts
 from handlers.submissions.resume import introduce
 from handlers.submissions.state import Act, CDForm, FormDialog, button, taken
+from handlers.ui.buttons import labelled, with_listing
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.menu import (
     BUTTON_ANNOUNCEMENT,
@@ -24,6 +27,7 @@ from handlers.ui.menu import (
 )
 from services.domain import SubmissionKind
 from services.programmes import platforms, roadmaps
+from services.programmes.schema import Programme
 from services.submissions import drafts, stage_reports
 
 _KIND_OF_BUTTON = (
@@ -88,22 +92,32 @@ async def _after_school(message: Message, state: FSMContext, ctx: Ctx) -> None:
 
 @question(FormDialog.target)
 async def ask_target(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    found = await _targets(state, ctx)
-    rows = [[button(_target_label(target), Act.TARGET, target.key)] for target in found]
+    text, markup = target_choice(await _targets(state, ctx))
+    await message.answer(text, reply_markup=markup)
+
+
+def target_choice(found: Sequence[platforms.Target]) -> tuple[str, InlineKeyboardMarkup]:
+    """Which programme (or which of the school's platforms) the submission is for."""
+    shown = labelled([_target_label(target) for target in found])
+    rows = [
+        [button(label, Act.TARGET, target.key)]
+        for target, label in zip(found, shown.labels, strict=True)
+    ]
     rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
-    question_text = (
+    text = with_listing(
         _("О какой площадке?")
         if any(target.platform for target in found)
-        else _("По какой программе?")
+        else _("По какой программе?"),
+        shown.listing,
     )
-    await message.answer(question_text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _target_label(target: platforms.Target) -> str:
     label = target.programme.title
     if target.platform is not None and target.platform.title:
         label = f"{target.platform.title} ({label})"
-    return label if len(label) <= 60 else label[:59] + "…"
+    return label
 
 
 async def _with_target(
@@ -167,11 +181,19 @@ async def ask_variant(message: Message, state: FSMContext, ctx: Ctx) -> None:
             days,
         ).format(days=days)
     else:
-        kinds = target.programme.applications.kinds()
-        rows = [[button(kind.title[:60], Act.VARIANT, name)] for name, kind in kinds.items()]
-        text = _("Какая заявка?")
+        text, rows = application_kinds(target.programme)
     rows.append([button(_("✖️ Отмена"), Act.CANCEL)])
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def application_kinds(programme: Programme) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """Which application: the programme's kinds, in full above their buttons when long."""
+    kinds = programme.applications.kinds()
+    shown = labelled([kind.title for kind in kinds.values()])
+    rows = [
+        [button(label, Act.VARIANT, name)] for name, label in zip(kinds, shown.labels, strict=True)
+    ]
+    return with_listing(_("Какая заявка?"), shown.listing), rows
 
 
 async def _open(

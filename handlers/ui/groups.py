@@ -1,4 +1,5 @@
-"""Groups: the staff group is served; any other group hears once how to become it, then silence."""
+"""Groups: the staff group is served; any other group hears how to become it when the bot is
+added and when someone gives a command there; other messages get silence."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ async def on_added(event: ChatMemberUpdated, ctx: Ctx) -> None:
         await event.answer(render("group_setup.html.j2", chat_id=chat.id))
 
 
+async def on_command(message: Message) -> None:
+    """A command in a group that is not the staff group: how to make it the staff group."""
+    await message.answer(render("group_setup.html.j2", chat_id=message.chat.id, command=True))
+
+
 async def ignore(message: Message) -> None:
     """Messages in groups other than the staff group are not the bot's business."""
 
@@ -32,6 +38,8 @@ async def ignore(message: Message) -> None:
 def setup(staff_chat_id: int | None) -> Router:
     router = Router(name="groups")
     router.my_chat_member.register(on_added, F.chat.type.in_(_GROUPS))
-    router.message.register(ignore, F.chat.type.in_(_GROUPS), F.chat.id != staff_chat_id)
+    elsewhere = (F.chat.type.in_(_GROUPS), F.chat.id != staff_chat_id)
+    router.message.register(on_command, *elsewhere, F.text.startswith("/"))
+    router.message.register(ignore, *elsewhere)
     router.message.register(ignore, F.chat.type == "channel")
     return router

@@ -26,7 +26,9 @@ BUTTON_ANNOUNCEMENT = __("📣 Анонс мероприятия")
 BUTTON_REPORT = __("📊 Отчёт")
 BUTTON_PLAN = __("🗓 План на год")
 BUTTON_MATERIALS = __("📚 Материалы")
-BUTTON_MY_SUBMISSIONS = __("📂 Мои заявки")
+BUTTON_MY_SUBMISSIONS = __("📂 Мои документы")
+BUTTON_MY_SUBMISSIONS_BEFORE = __("📂 Мои заявки")
+"""The label before it listed reports and materials too: old reply keyboards still send it."""
 BUTTON_PROFILE = __("👤 Мой профиль")
 BUTTON_HELP = __("❓ Помощь")
 BUTTON_REQUEST_ACCESS = __("🔑 Запросить доступ")
@@ -45,6 +47,7 @@ MENU_BUTTONS = (
     BUTTON_PLAN,
     BUTTON_MATERIALS,
     BUTTON_MY_SUBMISSIONS,
+    BUTTON_MY_SUBMISSIONS_BEFORE,
     BUTTON_PROFILE,
     BUTTON_HELP,
     BUTTON_REQUEST_ACCESS,

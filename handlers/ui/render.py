@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from handlers.ui.names import inline, quoted
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -27,6 +29,8 @@ def _environment(html: bool) -> Environment:
     environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     environment.filters["local"] = local_time
     environment.filters["fromiso"] = datetime.fromisoformat
+    environment.filters["quoted"] = quoted
+    environment.filters["inline"] = inline
     return environment
 
 

@@ -1,4 +1,4 @@
-"""Which submissions a person may see: their schools' (for «Мои заявки»)."""
+"""Which submissions a person may see: their schools' (for «Мои документы»)."""
 
 from __future__ import annotations
 

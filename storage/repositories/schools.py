@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +40,13 @@ class SchoolRepository:
         total = await self._s.scalar(select(func.count()).select_from(query.subquery()))
         rows = await self._s.scalars(query.order_by(School.name).offset(offset).limit(limit))
         return rows.all(), int(total or 0)
+
+    async def names(self, ids: Collection[int]) -> dict[int, str]:
+        """School names by id, for texts that name the schools."""
+        if not ids:
+            return {}
+        rows = await self._s.execute(select(School.id, School.name).where(School.id.in_(ids)))
+        return {school_id: name for school_id, name in rows.all()}
 
     async def all(self) -> Sequence[School]:
         return (await self._s.scalars(select(School).order_by(School.id))).all()

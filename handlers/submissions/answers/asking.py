@@ -30,7 +30,6 @@ from services.submissions.drafts import Snapshot
 from services.submissions.fields import FieldSpec, FieldType
 from services.submissions.forms import Form
 
-CHOICE_BUTTON_MAX = 60
 LISTS = frozenset({FieldType.FILES, FieldType.EVENTS, FieldType.MULTI_CHOICE, FieldType.NETWORK})
 """Answers that grow item by item: «Готово» moves on, not «Оставить как есть»."""
 
@@ -40,8 +39,8 @@ RowsOf = Callable[[FieldSpec, Snapshot, Ctx], Rows]
 
 def _choice_rows(field: FieldSpec, snap: Snapshot, ctx: Ctx) -> Rows:
     return [
-        [button(_shorten(choice, CHOICE_BUTTON_MAX), Act.CHOICE, str(i))]
-        for i, choice in enumerate(field.choices)
+        [button(label, Act.CHOICE, str(i))]
+        for i, label in enumerate(keyboards.options(field).labels)
     ]
 
 
@@ -103,10 +102,6 @@ def keyboard(field: FieldSpec, snap: Snapshot, ctx: Ctx) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @question(FormDialog.answer)
 async def ask(message: Message, state: FSMContext, ctx: Ctx) -> None:
     loaded = await current_or_tell(message, state, ctx)
@@ -128,6 +123,7 @@ async def ask(message: Message, state: FSMContext, ctx: Ctx) -> None:
             step=step,
             total=total,
             question=texts.question(field),
+            options=keyboards.options(field).listing if field.choices else "",
             current=shown_value(field, value, snap, ctx.zone),
             type=field.type.value,
             optional=field.optional,

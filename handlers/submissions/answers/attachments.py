@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions.answers.asking import ask
@@ -68,7 +69,11 @@ def incoming_file(message: Message) -> files.IncomingFile:
 
 async def _acknowledge(message: Message, state: FSMContext, count: int, field: FieldSpec) -> None:
     """One reply per album, edited as its files arrive; one per file otherwise."""
-    text = _("📎 Файлов принято: {count}. Пришлите ещё или нажмите «Готово».").format(count=count)
+    text = ngettext(
+        "📎 Принят {num} файл. Пришлите ещё или нажмите «Готово».",
+        "📎 Принято {num} файлов. Пришлите ещё или нажмите «Готово».",
+        count,
+    ).format(num=count)
     markup = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Готово"), Act.DONE)]])
     album = (await state.get_data()).get("album") or {}
     if message.media_group_id and album.get("group") == message.media_group_id:

@@ -119,7 +119,7 @@ async def _warn_late(message: Message, ctx: Ctx, snap: Snapshot, deadline: date)
         ),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
-                [button(_("Оставить дату и отправить с пометкой «поздно»"), Act.KEEP_LATE)],
+                [button(_("⏳ Оставить дату"), Act.KEEP_LATE)],
                 [button(_("📅 Изменить дату"), Act.REDATE)],
             ]
         ),

@@ -11,6 +11,7 @@ from aiogram import F, Router, html
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions.keyboards import CDPick, PickAct, pick
@@ -18,6 +19,7 @@ from handlers.submissions.network.common import BUTTON_MAX, FIELD
 from handlers.submissions.network.year import ask_year_of
 from handlers.submissions.state import FormDialog, current, current_or_tell, lost_draft, taken
 from handlers.ui.dialogs import ask_again
+from handlers.ui.names import quoted
 from services import validation
 from services.people import schools
 from services.submissions import drafts, network_schools
@@ -76,9 +78,9 @@ async def on_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     if found.found is Found.OWN and found.school is not None:
         await message.answer(
             _(
-                "«{school}» — ваша школа: она ведущая в сети и входит в неё сама. "
+                "{school} — ваша школа: она ведущая в сети и входит в неё сама. "
                 "Добавьте другие школы сети."
-            ).format(school=html.quote(found.school.name))
+            ).format(school=html.quote(quoted(found.school.name)))
         )
         await ask_again(message, state, ctx)
     elif found.found is Found.ONE and found.school is not None:
@@ -88,7 +90,7 @@ async def on_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
     else:
         await message.answer(
             _(
-                "Школы «{needle}» нет в списке школ бота. Проверьте написание или напишите "
+                "Школы «{needle}» нет в моём списке школ. Проверьте написание или напишите "
                 "номер либо часть названия, например «Сусловская». Если школы в списке "
                 "действительно нет, попросите сотрудников института добавить её, а пока "
                 "продолжайте без неё: до отправки заявки школу можно добавить через "
@@ -99,8 +101,11 @@ async def on_name(message: Message, state: FSMContext, ctx: Ctx) -> None:
 
 
 async def _offer(message: Message, needle: str, found: network_schools.Search) -> None:
-    text = _("По запросу «{needle}» нашлось школ: {total}. Выберите нужную или напишите точнее.")
-    text = text.format(needle=html.quote(needle), total=found.total)
+    text = ngettext(
+        "По запросу «{needle}» нашлась {num} школа. Выберите нужную или напишите точнее.",
+        "По запросу «{needle}» нашлось {num} школ. Выберите нужную или напишите точнее.",
+        found.total,
+    ).format(needle=html.quote(needle), num=found.total)
     if found.total > len(found.candidates):
         text += " " + _("Показаны первые {shown}.").format(shown=len(found.candidates))
     rows = [

@@ -6,6 +6,7 @@ from aiogram import F, Router, html
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.submissions.keyboards import CDPick, PickAct, pick
@@ -13,6 +14,7 @@ from handlers.submissions.network.common import FIELD, NetworkDialog, back_to_li
 from handlers.submissions.state import current, lost_draft, taken
 from handlers.ui.dialogs import question
 from handlers.ui.menu import show_menu
+from handlers.ui.names import quoted
 from services.people import schools
 from services.submissions import drafts, network_schools
 from services.submissions.fields import FieldError
@@ -35,9 +37,9 @@ async def ask_year(message: Message, state: FSMContext, ctx: Ctx) -> None:
         await lost_draft(message, state)
         return
     text = _(
-        "С какого года «{school}» в сети? Выберите год или напишите его четырьмя цифрами, "
+        "С какого года {school} в сети? Выберите год или напишите его четырьмя цифрами, "
         "например 2021."
-    ).format(school=html.quote(school["name"]))
+    ).format(school=html.quote(quoted(school["name"])))
     listed = network_schools.year_of(loaded[0].values.get(FIELD), school["id"])
     if listed is not None:
         text = (
@@ -96,13 +98,14 @@ async def _add(message: Message, state: FSMContext, ctx: Ctx, year: int) -> None
         return
     await state.update_data(network_school=None)
     added = next(item for item in value if item["school_id"] == school.id)
-    text = (
-        _("Исправлено: {school}. Школ в сети, кроме вашей: {count}.")
-        if listed
-        else _("Добавлено: {school}. Школ в сети, кроме вашей: {count}.")
+    done = _("Исправлено: {school}.") if listed else _("Добавлено: {school}.")
+    size = ngettext(
+        "В сети, кроме вашей, {num} школа.", "В сети, кроме вашей, {num} школ.", len(value)
     )
     await message.answer(
-        text.format(school=html.quote(network_schools.line(added)), count=len(value))
+        done.format(school=html.quote(network_schools.line(added)))
+        + " "
+        + size.format(num=len(value))
     )
     await back_to_list(message, state, ctx)
 

@@ -43,6 +43,9 @@ async def report_window(ctx: Context, scope: Scope) -> list[Wanted]:
     # A network's report comes from its lead school: its other members are not asked for one.
     members = await platforms.members_only(ctx.uow, scope.programme.id)
     coordinators = {s: people for s, people in scope.coordinators.items() if s not in members}
+    missing = sorted(set(coordinators) - reported)
+    # Notices name the schools: a mentor may have several, staff need to know whom to call.
+    names = await ctx.uow.schools.names(missing) if ctx.moment.any_wanted(term.overdue) else {}
     found = []
     for school_id, people in coordinators.items():
         for person in people:
@@ -50,10 +53,9 @@ async def report_window(ctx: Context, scope: Scope) -> list[Wanted]:
                 ctx.moment, term, school_id, person, reported=school_id in reported
             )
         if school_id not in reported:
-            found += _overdue_to_mentors(ctx, term, school_id)
-    missing = sorted(set(coordinators) - reported)
+            found += _overdue_to_mentors(ctx, term, school_id, names.get(school_id, ""))
     if ctx.staff_chat_id is not None and missing:
-        found.append(_overdue_to_staff(ctx.moment, scope, term, ctx.staff_chat_id, missing))
+        found.append(_overdue_to_staff(ctx.moment, scope, term, ctx.staff_chat_id, missing, names))
     return found
 
 
@@ -118,7 +120,9 @@ def _to_coordinator(
     return found
 
 
-def _overdue_to_mentors(ctx: Context, term: _ReportYear, school_id: int) -> list[Wanted]:
+def _overdue_to_mentors(
+    ctx: Context, term: _ReportYear, school_id: int, school: str
+) -> list[Wanted]:
     """The day after the window closed without the school's report: its mentors."""
     return [
         remind(
@@ -128,14 +132,19 @@ def _overdue_to_mentors(ctx: Context, term: _ReportYear, school_id: int) -> list
             occurrence=term.occurrence,
             due=ctx.moment.at(term.overdue),
             mandatory=False,
-            payload={"closes": term.closes.isoformat(), "school_id": school_id},
+            payload={"closes": term.closes.isoformat(), "school_id": school_id, "school": school},
         )
         for mentor in ctx.mentors.get(school_id, [])
     ]
 
 
 def _overdue_to_staff(
-    moment: Moment, scope: Scope, term: _ReportYear, staff_chat_id: int, missing: list[int]
+    moment: Moment,
+    scope: Scope,
+    term: _ReportYear,
+    staff_chat_id: int,
+    missing: list[int],
+    names: dict[int, str],
 ) -> Wanted:
     """The day after the window closed: staff get the schools whose report is missing."""
     programme = scope.programme
@@ -150,7 +159,11 @@ def _overdue_to_staff(
         occurrence=term.occurrence,
         due=moment.at(term.overdue),
         mandatory=True,
-        payload={"closes": term.closes.isoformat(), "schools": missing},
+        payload={
+            "closes": term.closes.isoformat(),
+            "schools": missing,
+            "names": sorted(names.get(school, "") for school in missing),
+        },
     )
 
 
