@@ -307,7 +307,7 @@ def test_a_coordinator_attaches_a_photo_from_the_computer(screens, demo, tmp_pat
     screen.page.locator("#file").set_input_files(photo)
     screen.expect(screen.page.locator("#file-chip"), "practicum.png")
     screen.page.locator("#send").click()
-    screen.answered("Файлов принято: 1")
+    screen.answered("Принят 1 файл")
     image = screen.page.locator("#messages .row.out img").last
     image.wait_for()
     response = screen.page.request.get(demo.rstrip("/") + image.get_attribute("src"))
