@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from services.domain import SubmissionKind, SubmissionStatus
+from services.domain import Role, SubmissionKind, SubmissionStatus
 from services.programmes.loader import PRESETS_DIR
 from storage.models import PlannedEvent, Submission
 from tests import seed, steps
@@ -272,3 +272,52 @@ async def test_the_three_years_are_not_shortened(bot, people, clock) -> None:
         bot.fake.world.chats[STAFF_CHAT_ID], f"/granted {number} 01.11.2027 до 01.11.2029"
     )
     assert "Срок статуса по положению не меняется" in _staff_said(bot)
+
+
+async def test_completions_and_early_terminations_to_publish_after_the_council(
+    bot, people, clock
+) -> None:
+    """Табл. 1, L123–124: «Информация о завершении, досрочном прекращении или продлении
+    деятельности в статусе Опорной площадки — не позднее 5 дней после заседания Ученого совета»
+    (3.10.2, 3.12: these go to the council too)."""
+    clock.set(_at(date(2030, 9, 1)))
+    await seed.schools(bot.app)
+    maria, petr = people("Мария"), people("Пётр")
+    await seed.coordinator(bot.app, maria)
+    await seed.coordinator(bot.app, petr, "МБОУ Лицей № 12")
+    olga = people("Ольга", staff=True)
+    staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
+    async with bot.app.uow_factory() as uow:
+        for school_name, variant in (
+            (GYMNASIUM, "completion"),
+            ("МБОУ Лицей № 12", "early_termination"),
+        ):
+            school = await uow.schools.by_name(school_name)
+            [author] = await uow.people.with_role_at(school.id, Role.COORDINATOR)
+            uow.session.add(
+                Submission(
+                    kind=SubmissionKind.APPLICATION,
+                    variant=variant,
+                    programme="krasnodar-digital",
+                    school_id=school.id,
+                    author_id=author.id,
+                    status=SubmissionStatus.APPROVED,
+                    decided_at=datetime(2030, 9, 10, 9, tzinfo=UTC),
+                    values=json.dumps({}),
+                    files=[],
+                )
+            )
+        await uow.commit()
+    await olga.send_in(staff_chat, "/council 15.10.2030")
+
+    clock.set(_at(date(2030, 10, 16)))
+    await steps.tick(bot)
+    told = _staff_said(bot)
+    assert "Учёный совет прошёл 15.10.2030" in told and "До 20.10.2030 включительно" in told
+    assert "о продлении, завершении и досрочном прекращении" in told
+    assert f"• {GYMNASIUM} — завершение" in told
+    assert "• МБОУ Лицей № 12 — досрочное прекращение" in told
+    assert not any(
+        "названия школ, получивших статус" in (m.text or "")
+        for m in bot.fake.bot_messages(STAFF_CHAT_ID)
+    ), "no school was granted the status at this council"
