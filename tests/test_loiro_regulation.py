@@ -79,3 +79,17 @@ async def test_the_end_of_the_status_asks_for_a_new_application_not_an_extension
     assert "продлени" not in told.replace("Продления положение не предусматривает", "")
     assert "подайте новую заявку на статус, когда институт объявит приём" in told
     assert "сообщите о прекращении деятельности" in told
+
+
+async def test_the_application_says_the_regulation_wants_the_rows_of_its_form(bot, people) -> None:
+    """3.3: «заявку по форме согласно приложению №2»; прил. 2 gives its seven rows, so the bot
+    asks them and wants no file of the application."""
+    await _schools(bot)
+    maria = people("Мария")
+    await seed.coordinator(bot.app, maria, LEAD)
+    await maria.send("/start")
+    await maria.send("📝 Заявка")
+    intro = await maria.press("присвоение статуса")
+    assert "По положению (п. 3.3) заявку подают по форме приложения № 2" in intro
+    assert "я спрошу по очереди её семь строк" in intro and "Файл заявки не нужен" in intro
+    assert "Шаг 1 из 7" in intro
