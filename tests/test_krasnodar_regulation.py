@@ -321,3 +321,20 @@ async def test_completions_and_early_terminations_to_publish_after_the_council(
         "названия школ, получивших статус" in (m.text or "")
         for m in bot.fake.bot_messages(STAFF_CHAT_ID)
     ), "no school was granted the status at this council"
+
+
+async def test_staff_are_reminded_of_the_certificate_three_days_before_and_on_the_last_day(
+    bot, people, clock
+) -> None:
+    """Табл. 1, L98–99: «Свидетельство о присвоении статуса Опорной площадки — Не позднее 10 дней
+    после подписания ректором Института приказа о присвоении статуса»."""
+    await _granted(bot, people, clock)
+    reminded = []
+    for day in (date(2027, 11, 7), date(2027, 11, 8), date(2027, 11, 10), date(2027, 11, 11)):
+        clock.set(_at(day))
+        before = len(bot.fake.bot_messages(STAFF_CHAT_ID))
+        await steps.tick(bot)
+        said = [m.text or "" for m in bot.fake.bot_messages(STAFF_CHAT_ID)[before:]]
+        if any("нужно опубликовать до 11.11.2027" in text for text in said):
+            reminded.append(day)
+    assert reminded == [date(2027, 11, 8), date(2027, 11, 11)], "3 days before, the last day"
