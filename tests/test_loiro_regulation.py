@@ -93,3 +93,27 @@ async def test_the_application_says_the_regulation_wants_the_rows_of_its_form(bo
     assert "По положению (п. 3.3) заявку подают по форме приложения № 2" in intro
     assert "я спрошу по очереди её семь строк" in intro and "Файл заявки не нужен" in intro
     assert "Шаг 1 из 7" in intro
+
+
+async def test_the_plan_schedule_has_the_form_of_each_event(bot, people, clock) -> None:
+    """4.6: деятельность планируется по плану-графику: «комплекс учебных мероприятий на учебный
+    год и формы их проведения; список ответственных за реализацию мероприятий; сроки исполнения
+    мероприятий»."""
+    maria = await _granted(bot, people, date(2026, 12, 1))
+    clock.set(datetime(2027, 6, 10, 7, 5, tzinfo=UTC))
+    await maria.send("🗓 План на год")
+    await maria.press("Добавить мероприятие")
+    asked = await maria.send("Управленческая мастерская «Образовательная среда»")
+    assert "Форма мероприятия" in asked
+    offered = [b.text for row in maria.last.buttons() for b in row]
+    assert {"управленческая мастерская", "круглый стол", "чат-конференция"} <= set(offered)
+    assert "Выберите вариант кнопкой" in await maria.send("мастерская")
+    await maria.press("управленческая мастерская")
+    await maria.send("сентябрь 2027")
+    await maria.send("Иванова М. П.")
+    await maria.press("Готово")
+    await maria.press("Пропустить")  # no file
+    await maria.press("Отправить")
+    card = steps.card(bot, "План на учебный год").text
+    shown = "Управленческая мастерская «Образовательная среда» (управленческая мастерская, "
+    assert shown + "сентябрь 2027, Иванова М. П.)" in card
