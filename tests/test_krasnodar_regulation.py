@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from services.domain import Role, SubmissionKind, SubmissionStatus
-from services.programmes.loader import PRESETS_DIR
+from services.programmes.loader import PRESETS_DIR, load_preset
 from storage.models import PlannedEvent, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
@@ -338,3 +338,31 @@ async def test_staff_are_reminded_of_the_certificate_three_days_before_and_on_th
         if any("нужно опубликовать до 11.11.2027" in text for text in said):
             reminded.append(day)
     assert reminded == [date(2027, 11, 8), date(2027, 11, 11)], "3 days before, the last day"
+
+
+def test_the_packages_of_extension_completion_and_early_termination() -> None:
+    """3.9.1: заявка на продление, «план работы Опорной площадки на предстоящий год», «ежегодные
+    отчеты о работе Опорной площадки (приложение 4)», методические материалы; 3.10.1: ежегодные
+    отчёты и методические материалы; 3.11: три основания; 3.12: заявка ОО и ежегодные отчёты;
+    3.5, 4.3: формы мероприятий; 5.3: виды методических материалов."""
+    krasnodar = load_preset("krasnodar-digital")
+    kinds = krasnodar.applications.kinds()
+
+    def required(kind: str) -> list[str]:
+        return [a.id for a in kinds[kind].attachments if a.required]
+
+    assert required("extension") == [
+        "extension_application",
+        "next_year_plan",
+        "annual_reports",
+        "methodical_materials",
+    ]
+    assert "municipal_agreement" in kinds["extension"].fields
+    assert required("completion") == ["annual_reports", "methodical_materials"]
+    assert required("early_termination") == ["termination_application", "annual_reports"]
+    reasons = [r.title for r in krasnodar.applications.termination_reasons]
+    assert [r.split()[0] for r in reasons] == ["Неисполнение", "Изменения", "Инициатива"]
+    forms = set(krasnodar.announcements.forms)
+    assert {"стажировка", "мастер-класс", "семинар", "вебинар", "конференция"} <= forms  # 3.5
+    assert {"практикум", "деловая игра", "консультация", "педагогическая мастерская"} <= forms
+    assert {"публикация", "статья", "сборник", "инструкция"} <= set(krasnodar.materials.types)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.programmes import statuses
+from services.programmes.loader import load_preset
 from tests import seed, steps
 from tests.test_preset_loiro import LEAD, _schools
 
@@ -117,3 +118,23 @@ async def test_the_plan_schedule_has_the_form_of_each_event(bot, people, clock) 
     card = steps.card(bot, "План на учебный год").text
     shown = "Управленческая мастерская «Образовательная среда» (управленческая мастерская, "
     assert shown + "сентябрь 2027, Иванова М. П.)" in card
+
+
+def test_forms_and_materials_are_the_regulation_s() -> None:
+    """2.2: мастер-классы, виртуальные методические объединения, чат-конференции; ЛОИРО's plan
+    (L132–147): лекция, практикум, круглый стол, управленческая мастерская, вебинар; 4.4:
+    «разрабатывают учебные и методические материалы»; the plan: методические рекомендации."""
+    loiro = load_preset(PROGRAMME)
+    assert {
+        "мастер-класс",
+        "виртуальное методическое объединение",
+        "чат-конференция",
+        "лекция",
+        "практикум",
+        "круглый стол",
+        "управленческая мастерская",
+        "вебинар",
+    } <= set(loiro.announcements.forms)
+    assert {"учебные материалы", "методические материалы", "методические рекомендации"} <= set(
+        loiro.materials.types
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.programmes.loader import load_preset
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 from tests.test_preset_omsk import (
@@ -127,3 +128,18 @@ async def test_the_application_says_the_regulation_wants_the_form_as_a_file(bot,
     await maria.send(document=steps.pdf(bot, "programma.pdf"))
     preview = await maria.press("Готово")
     assert "Юридический адрес" not in preview and "Контакты" not in preview
+
+
+def test_forms_and_materials_are_the_regulation_s() -> None:
+    """2.2.3: «семинары, конференции, видеоконференции, вебинары»; 2.2.2: «научно-методических
+    и методических разработок»; 2.2.3: «нормативные, методические, информационные материалы»."""
+    omsk = load_preset("omsk-internship")
+    assert {"семинар", "конференция", "видеоконференция", "вебинар"} <= set(
+        omsk.announcements.forms
+    )
+    assert {
+        "методическая разработка",
+        "научно-методическая разработка",
+        "нормативный документ",
+        "информационный материал",
+    } <= set(omsk.materials.types)
