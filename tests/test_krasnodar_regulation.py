@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from services.domain import SubmissionKind, SubmissionStatus
-from services.programmes.loader import PRESETS_DIR
+from services.domain import Role, SubmissionKind, SubmissionStatus
+from services.programmes.loader import PRESETS_DIR, load_preset
 from storage.models import PlannedEvent, Submission
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
@@ -272,3 +272,97 @@ async def test_the_three_years_are_not_shortened(bot, people, clock) -> None:
         bot.fake.world.chats[STAFF_CHAT_ID], f"/granted {number} 01.11.2027 до 01.11.2029"
     )
     assert "Срок статуса по положению не меняется" in _staff_said(bot)
+
+
+async def test_completions_and_early_terminations_to_publish_after_the_council(
+    bot, people, clock
+) -> None:
+    """Табл. 1, L123–124: «Информация о завершении, досрочном прекращении или продлении
+    деятельности в статусе Опорной площадки — не позднее 5 дней после заседания Ученого совета»
+    (3.10.2, 3.12: these go to the council too)."""
+    clock.set(_at(date(2030, 9, 1)))
+    await seed.schools(bot.app)
+    maria, petr = people("Мария"), people("Пётр")
+    await seed.coordinator(bot.app, maria)
+    await seed.coordinator(bot.app, petr, "МБОУ Лицей № 12")
+    olga = people("Ольга", staff=True)
+    staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
+    async with bot.app.uow_factory() as uow:
+        for school_name, variant in (
+            (GYMNASIUM, "completion"),
+            ("МБОУ Лицей № 12", "early_termination"),
+        ):
+            school = await uow.schools.by_name(school_name)
+            [author] = await uow.people.with_role_at(school.id, Role.COORDINATOR)
+            uow.session.add(
+                Submission(
+                    kind=SubmissionKind.APPLICATION,
+                    variant=variant,
+                    programme="krasnodar-digital",
+                    school_id=school.id,
+                    author_id=author.id,
+                    status=SubmissionStatus.APPROVED,
+                    decided_at=datetime(2030, 9, 10, 9, tzinfo=UTC),
+                    values=json.dumps({}),
+                    files=[],
+                )
+            )
+        await uow.commit()
+    await olga.send_in(staff_chat, "/council 15.10.2030")
+
+    clock.set(_at(date(2030, 10, 16)))
+    await steps.tick(bot)
+    told = _staff_said(bot)
+    assert "Учёный совет прошёл 15.10.2030" in told and "До 20.10.2030 включительно" in told
+    assert "о продлении, завершении и досрочном прекращении" in told
+    assert f"• {GYMNASIUM} — завершение" in told
+    assert "• МБОУ Лицей № 12 — досрочное прекращение" in told
+    assert not any(
+        "названия школ, получивших статус" in (m.text or "")
+        for m in bot.fake.bot_messages(STAFF_CHAT_ID)
+    ), "no school was granted the status at this council"
+
+
+async def test_staff_are_reminded_of_the_certificate_three_days_before_and_on_the_last_day(
+    bot, people, clock
+) -> None:
+    """Табл. 1, L98–99: «Свидетельство о присвоении статуса Опорной площадки — Не позднее 10 дней
+    после подписания ректором Института приказа о присвоении статуса»."""
+    await _granted(bot, people, clock)
+    reminded = []
+    for day in (date(2027, 11, 7), date(2027, 11, 8), date(2027, 11, 10), date(2027, 11, 11)):
+        clock.set(_at(day))
+        before = len(bot.fake.bot_messages(STAFF_CHAT_ID))
+        await steps.tick(bot)
+        said = [m.text or "" for m in bot.fake.bot_messages(STAFF_CHAT_ID)[before:]]
+        if any("нужно опубликовать до 11.11.2027" in text for text in said):
+            reminded.append(day)
+    assert reminded == [date(2027, 11, 8), date(2027, 11, 11)], "3 days before, the last day"
+
+
+def test_the_packages_of_extension_completion_and_early_termination() -> None:
+    """3.9.1: заявка на продление, «план работы Опорной площадки на предстоящий год», «ежегодные
+    отчеты о работе Опорной площадки (приложение 4)», методические материалы; 3.10.1: ежегодные
+    отчёты и методические материалы; 3.11: три основания; 3.12: заявка ОО и ежегодные отчёты;
+    3.5, 4.3: формы мероприятий; 5.3: виды методических материалов."""
+    krasnodar = load_preset("krasnodar-digital")
+    kinds = krasnodar.applications.kinds()
+
+    def required(kind: str) -> list[str]:
+        return [a.id for a in kinds[kind].attachments if a.required]
+
+    assert required("extension") == [
+        "extension_application",
+        "next_year_plan",
+        "annual_reports",
+        "methodical_materials",
+    ]
+    assert "municipal_agreement" in kinds["extension"].fields
+    assert required("completion") == ["annual_reports", "methodical_materials"]
+    assert required("early_termination") == ["termination_application", "annual_reports"]
+    reasons = [r.title for r in krasnodar.applications.termination_reasons]
+    assert [r.split()[0] for r in reasons] == ["Неисполнение", "Изменения", "Инициатива"]
+    forms = set(krasnodar.announcements.forms)
+    assert {"стажировка", "мастер-класс", "семинар", "вебинар", "конференция"} <= forms  # 3.5
+    assert {"практикум", "деловая игра", "консультация", "педагогическая мастерская"} <= forms
+    assert {"публикация", "статья", "сборник", "инструкция"} <= set(krasnodar.materials.types)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.programmes import statuses
+from services.programmes.loader import load_preset
 from tests import seed, steps
 from tests.test_preset_loiro import LEAD, _schools
 
@@ -79,3 +80,61 @@ async def test_the_end_of_the_status_asks_for_a_new_application_not_an_extension
     assert "продлени" not in told.replace("Продления положение не предусматривает", "")
     assert "подайте новую заявку на статус, когда институт объявит приём" in told
     assert "сообщите о прекращении деятельности" in told
+
+
+async def test_the_application_says_the_regulation_wants_the_rows_of_its_form(bot, people) -> None:
+    """3.3: «заявку по форме согласно приложению №2»; прил. 2 gives its seven rows, so the bot
+    asks them and wants no file of the application."""
+    await _schools(bot)
+    maria = people("Мария")
+    await seed.coordinator(bot.app, maria, LEAD)
+    await maria.send("/start")
+    await maria.send("📝 Заявка")
+    intro = await maria.press("присвоение статуса")
+    assert "По положению (п. 3.3) заявку подают по форме приложения № 2" in intro
+    assert "я спрошу по очереди её семь строк" in intro and "Файл заявки не нужен" in intro
+    assert "Шаг 1 из 7" in intro
+
+
+async def test_the_plan_schedule_has_the_form_of_each_event(bot, people, clock) -> None:
+    """4.6: деятельность планируется по плану-графику: «комплекс учебных мероприятий на учебный
+    год и формы их проведения; список ответственных за реализацию мероприятий; сроки исполнения
+    мероприятий»."""
+    maria = await _granted(bot, people, date(2026, 12, 1))
+    clock.set(datetime(2027, 6, 10, 7, 5, tzinfo=UTC))
+    await maria.send("🗓 План на год")
+    await maria.press("Добавить мероприятие")
+    asked = await maria.send("Управленческая мастерская «Образовательная среда»")
+    assert "Форма мероприятия" in asked
+    offered = [b.text for row in maria.last.buttons() for b in row]
+    assert {"управленческая мастерская", "круглый стол", "чат-конференция"} <= set(offered)
+    assert "Выберите вариант кнопкой" in await maria.send("мастерская")
+    await maria.press("управленческая мастерская")
+    await maria.send("сентябрь 2027")
+    await maria.send("Иванова М. П.")
+    await maria.press("Готово")
+    await maria.press("Пропустить")  # no file
+    await maria.press("Отправить")
+    card = steps.card(bot, "План на учебный год").text
+    shown = "Управленческая мастерская «Образовательная среда» (управленческая мастерская, "
+    assert shown + "сентябрь 2027, Иванова М. П.)" in card
+
+
+def test_forms_and_materials_are_the_regulation_s() -> None:
+    """2.2: мастер-классы, виртуальные методические объединения, чат-конференции; ЛОИРО's plan
+    (L132–147): лекция, практикум, круглый стол, управленческая мастерская, вебинар; 4.4:
+    «разрабатывают учебные и методические материалы»; the plan: методические рекомендации."""
+    loiro = load_preset(PROGRAMME)
+    assert {
+        "мастер-класс",
+        "виртуальное методическое объединение",
+        "чат-конференция",
+        "лекция",
+        "практикум",
+        "круглый стол",
+        "управленческая мастерская",
+        "вебинар",
+    } <= set(loiro.announcements.forms)
+    assert {"учебные материалы", "методические материалы", "методические рекомендации"} <= set(
+        loiro.materials.types
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.programmes.loader import load_preset
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
 from tests.test_preset_omsk import (
@@ -107,3 +108,38 @@ async def test_no_public_form_where_the_regulation_names_no_place(bot, people) -
     olga = people("Ольга", staff=True)
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/indicators public")
     assert "не говорят, где публиковать" in _staff_said(bot)
+
+
+async def test_the_application_says_the_regulation_wants_the_form_as_a_file(bot, people) -> None:
+    """2.1.6: «заявку по определенной форме (Приложение 1); программу стажировочной площадки в
+    печатном и электронном виде (Приложение 2)». The form is not in the text: the bot takes it as
+    a file, says so, and does not ask its contents typed as well."""
+    maria = await _coordinator(bot, people)
+    await maria.send("📝 Заявка")
+    intro = await maria.press("присвоение статуса")
+    assert "По положению (п. 2.1.6) заявку подают по определённой форме — Приложение 1" in intro
+    assert "её я попрошу файлом и её содержание не переспрашиваю" in intro
+    assert "Шаг 1 из 4" in intro and "Тема (направление) работы площадки" in intro
+    await maria.send("Наставничество")
+    asked = await maria.press("Пропустить")
+    assert "Шаг 3 из 4" in asked and "Заявка по определённой форме (Приложение 1)" in asked
+    await maria.send(document=steps.pdf(bot, "zayavka.pdf"))
+    await maria.press("Готово")
+    await maria.send(document=steps.pdf(bot, "programma.pdf"))
+    preview = await maria.press("Готово")
+    assert "Юридический адрес" not in preview and "Контакты" not in preview
+
+
+def test_forms_and_materials_are_the_regulation_s() -> None:
+    """2.2.3: «семинары, конференции, видеоконференции, вебинары»; 2.2.2: «научно-методических
+    и методических разработок»; 2.2.3: «нормативные, методические, информационные материалы»."""
+    omsk = load_preset("omsk-internship")
+    assert {"семинар", "конференция", "видеоконференция", "вебинар"} <= set(
+        omsk.announcements.forms
+    )
+    assert {
+        "методическая разработка",
+        "научно-методическая разработка",
+        "нормативный документ",
+        "информационный материал",
+    } <= set(omsk.materials.types)

@@ -20,6 +20,7 @@ from handlers.submissions.state import (
 )
 from handlers.ui.dialogs import ask_again, question
 from handlers.ui.render import render
+from services.domain import SubmissionKind
 from services.submissions import drafts, sending
 from storage.models import Submission
 
@@ -32,12 +33,21 @@ async def introduce(message: Message, submission: Submission, ctx: Ctx) -> None:
         "form_intro.html.j2",
         kind=passport_texts.kind_of(submission),
         title=passport_texts.title_of(submission),
+        note=_note(submission, ctx),
         timing=timing,
         context=snap.context,
         zone=ctx.zone,
     )
     if text:
         await message.answer(text)
+
+
+def _note(submission: Submission, ctx: Ctx) -> str | None:
+    """The programme's word on this kind of application, if it has one."""
+    if submission.kind is not SubmissionKind.APPLICATION:
+        return None
+    kind = ctx.programmes.of(submission.programme).applications.kinds().get(submission.variant)
+    return kind.note if kind else None
 
 
 @question(FormDialog.resume)

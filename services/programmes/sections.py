@@ -113,6 +113,9 @@ class ApplicationKind(Definition):
     optional_fields: tuple[ApplicationField, ...] = ()
     """Fields required elsewhere that this regulation leaves optional (e.g. `network_schools`)."""
     attachments: tuple[Attachment, ...] = ()
+    note: Text | None = None
+    """Told before the first question: what the regulation wants of this application and what
+    the bot asks for it (Omsk: the form of Приложение 1 as a file, not its fields typed)."""
 
     @model_validator(mode="after")
     def _unique_entries(self) -> Self:
