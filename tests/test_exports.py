@@ -7,13 +7,15 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from docx import Document
+from icalendar import Calendar, Event
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
-from bot.emulator import StoredFile
+from bot.emulator import SentMessage, StoredFile
 from tests import seed, steps
-from tests.harness import STAFF_CHAT_ID, Person
+from tests.harness import MOSCOW, STAFF_CHAT_ID, Person
 
 GYMNASIUM = "МАОУ Гимназия № 5"
 
@@ -203,3 +205,202 @@ async def test_stats_chart_for_staff(bot, people, coordinator) -> None:
 
     assert "для сотрудников" in await coordinator.send("/stats")
     assert all(m.photo_id is None for m in coordinator.messages())
+
+
+CHANNEL_ID = -1003000000003
+
+
+def events_of(file: StoredFile) -> dict[str, Event]:
+    """The events of an ICS file by their titles."""
+    parsed = Calendar.from_ical(file.content)
+    return {str(event["summary"]): event for event in parsed.walk("VEVENT")}
+
+
+async def test_calendar_of_a_school_its_mentor_and_staff(
+    bot, people, coordinator, mentor, clock
+) -> None:
+    olga = await _two_announcements(bot, people, coordinator)
+    pyotr = people("Пётр")
+    await seed.coordinator(bot.app, pyotr, "МБОУ «СОШ № 1»")
+    await pyotr.send("/start")
+    await steps.announce(pyotr, title="Сельский семинар", when="18.12.2026 11:00")
+
+    answer = await coordinator.send("/calendar")
+    assert "Мероприятий: 2." in answer
+    file = sent_file(coordinator)
+    assert file.file_name == "Мероприятия 2026-11-23.ics"
+    calendar = Calendar.from_ical(file.content)
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Moscow"]
+    events = events_of(file)
+    assert set(events) == {"Семинар «Цифровая школа»", "Мастер-класс"}
+    seminar, workshop = events["Семинар «Цифровая школа»"], events["Мастер-класс"]
+    start = seminar.decoded("dtstart")
+    assert seminar["dtstart"].params["TZID"] == "Europe/Moscow"
+    assert start == datetime(2026, 12, 15, 10, 0, tzinfo=MOSCOW)
+    assert str(seminar["location"]) == "Актовый зал" and str(seminar["status"]) == "CONFIRMED"
+    assert str(workshop["status"]) == "CANCELLED"  # rejected: the calendar drops it
+    assert workshop.decoded("dtstart") == datetime(2026, 12, 20, 15, 30, tzinfo=MOSCOW)
+
+    await coordinator.send("/calendar")  # imported again: the same events, not new ones
+    again = events_of(sent_file(coordinator))
+    assert {str(e["uid"]) for e in again.values()} == {str(e["uid"]) for e in events.values()}
+
+    await mentor.send("/calendar")
+    assert set(events_of(sent_file(mentor))) == set(events)
+    await olga.send("/calendar")
+    assert set(events_of(sent_file(olga))) == set(events) | {"Сельский семинар"}
+    assert "Мероприятий: 1." in await olga.send("/calendar Хоринский район")
+    assert set(events_of(sent_file(olga))) == {"Сельский семинар"}
+
+    assert "только сотрудники" in await coordinator.send("/calendar Хоринский район")
+    stranger = people("Незнакомец")
+    assert "доступен координаторам" in await stranger.send("/calendar")
+    assert all(m.document_id is None for m in stranger.messages())
+
+
+async def test_calendar_without_events_is_answered_in_words(bot, people, coordinator) -> None:
+    answer = await coordinator.send("/calendar")
+    assert "мероприятий за последний год и впереди нет" in answer
+    assert all(m.document_id is None for m in coordinator.messages())
+
+
+async def test_a_changed_announcement_keeps_its_uid_and_raises_its_sequence(
+    bot, people, coordinator
+) -> None:
+    olga = people("Ольга", staff=True)
+    await steps.announce(coordinator)
+    await coordinator.send("/calendar")
+    [before] = events_of(sent_file(coordinator)).values()
+    assert str(before["status"]) == "TENTATIVE" and before.decoded("sequence") == 0
+
+    await olga.press("На доработку", message=steps.card(bot, "Анонс мероприятия № 1"))
+    await olga.send_in(
+        bot.fake.world.chats[STAFF_CHAT_ID],
+        "Уточните аудиторию",
+        reply_to=bot.fake.last_bot_message(STAFF_CHAT_ID),
+    )
+    await coordinator.press("Исправить")
+    await coordinator.press("Изменить поле")
+    await coordinator.press("Место")
+    await coordinator.send("ул. Ленина, 1, ауд. 204")
+    await coordinator.press("Отправить")
+
+    await coordinator.send("/calendar")
+    [after] = events_of(sent_file(coordinator)).values()
+    assert str(after["uid"]) == str(before["uid"])
+    assert after.decoded("sequence") == 1 and str(after["location"]) == "ул. Ленина, 1, ауд. 204"
+
+
+async def test_an_approved_announcement_in_the_channel_carries_its_ics(
+    bot, people, coordinator
+) -> None:
+    bot.settings.public_channel_id = CHANNEL_ID
+    await bot.restart()
+    bot.fake.world.add_group(CHANNEL_ID, "Канал института", type="channel")
+    olga = people("Ольга", staff=True)
+    await steps.announce(coordinator)
+    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 1"))
+
+    post, attached = bot.fake.bot_messages(CHANNEL_ID)
+    assert "Семинар «Цифровая школа»" in (post.text or "")
+    assert attached.document_id is not None
+    file = bot.fake.world.files[attached.document_id]
+    assert file.file_name == "Мероприятие 2026-12-15.ics"
+    [event] = events_of(file).values()
+    assert event.decoded("dtstart") == datetime(2026, 12, 15, 10, 0, tzinfo=MOSCOW)
+    assert str(event["status"]) == "CONFIRMED"
+    await coordinator.send("/calendar")  # the same event as in the school's calendar
+    [same] = events_of(sent_file(coordinator)).values()
+    assert str(same["uid"]) == str(event["uid"])
+
+
+IN_THE_WINDOW = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+"""Applications for the status are sent in June."""
+
+
+async def _application(bot, person: Person) -> SentMessage:
+    """Мария's application for the status, sent from the chat; its card in the staff group."""
+    await person.send("📝 Заявка")
+    await person.press("присвоение статуса")
+    await person.press("✅ Оставить как есть")  # name from the list of schools
+    await person.send("г. Краснодар, ул. Мира, 1")
+    await person.press("✅ Оставить как есть")  # district from the list of schools
+    await person.send("+7 861 200-00-00")
+    await person.send("Петров Иван Иванович")
+    await person.press("✅ Оставить как есть")
+    await person.send("Цифровая среда")
+    await person.send("Сферум")
+    await person.press("Нет")
+    await person.send("На подписи в управлении образования")
+    for name in ("устав.pdf", "программа.pdf", "приказ.pdf"):
+        await person.send(document=steps.pdf(bot, name))
+        await person.press("Готово")
+    await person.press("Отправить")
+    return [m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if m.inline_keyboard][-1]
+
+
+def paragraphs(file: StoredFile) -> str:
+    """Every paragraph of a DOCX, the tables' cells included, one a line."""
+    document = Document(io.BytesIO(file.content))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(lines)
+
+
+async def test_application_as_the_regulations_form(bot, people, coordinator, clock) -> None:
+    clock.set(IN_THE_WINDOW)
+    olga = people("Ольга", staff=True)
+    card = await _application(bot, coordinator)
+
+    await olga.press("📄 DOCX", message=card)
+    document = bot.fake.last_bot_message(STAFF_CHAT_ID)
+    assert document.document_id is not None
+    assert document.reply_to_message_id == card.message_id
+    file = bot.fake.world.files[document.document_id]
+    assert file.file_name == "Заявка № 1 (МАОУ Гимназия № 5).docx"
+    text = paragraphs(file)
+    assert "ЗАЯВКА" in text and "{{" not in text and "{%" not in text
+    assert "2. Юридический адрес | г. Краснодар, ул. Мира, 1" in text
+    assert "Петров Иван Иванович" in text and "Цифровая среда" in text and "Сферум" in text
+    assert "устав.pdf" in text and "Дата: 10.06.2027" in text
+
+    await coordinator.send("📂 Мои заявки")
+    await coordinator.press("Заявка")
+    await coordinator.press("📄 DOCX")
+    assert "Цифровая среда" in paragraphs(sent_file(coordinator))
+
+    pyotr = people("Пётр")  # another school's coordinator, with a forged button
+    await seed.coordinator(bot.app, pyotr, "МБОУ Лицей № 12")
+    await pyotr.send("/start")
+    update = bot.fake.press(pyotr.user, card, "📄 DOCX")
+    await bot.feed(update)
+    query = bot.fake.callback_query(update["callback_query"]["id"])
+    assert "недоступен" in (query.answer_text or "")
+    assert all(m.document_id is None for m in pyotr.messages())
+
+
+async def test_council_list_as_a_workbook_and_for_the_minutes(
+    bot, people, coordinator, clock
+) -> None:
+    clock.set(IN_THE_WINDOW)
+    olga = people("Ольга", staff=True)
+    staff_chat = bot.fake.world.chats[STAFF_CHAT_ID]
+    await olga.send_in(staff_chat, "/council 15.10.2027")
+    card = await _application(bot, coordinator)
+    await olga.press("Одобрить", message=card)
+
+    await olga.send_in(staff_chat, "/council")
+    workbook_message, document_message = [
+        m for m in bot.fake.bot_messages(STAFF_CHAT_ID) if m.document_id
+    ][-2:]
+    workbook = bot.fake.world.files[workbook_message.document_id]
+    assert workbook.file_name == "Список к Учёному совету 2027-10-15.xlsx"
+    assert "претендентов — 1" in (workbook_message.caption or "")
+    sheet = load_workbook(io.BytesIO(workbook.content)).worksheets[0]
+    [row] = [by_header(sheet, r) for r in rows_of(sheet)[1:]]
+    assert row["Школа"] == GYMNASIUM and row["Одобрена"] == datetime(2027, 6, 10)
+    document = bot.fake.world.files[document_message.document_id]
+    assert document.file_name == "Список к Учёному совету 2027-10-15.docx"
+    text = paragraphs(document)
+    assert "15.10.2027" in text and GYMNASIUM in text and "{{" not in text
