@@ -4,7 +4,8 @@ submissions as workbooks, the audit log, the statistics chart; who may ask for w
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
@@ -13,8 +14,10 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
+from bot import cli
 from bot.emulator import SentMessage, StoredFile
 from tests import seed, steps
+from tests import test_preset_omsk as omsk
 from tests.harness import MOSCOW, STAFF_CHAT_ID, Person
 
 GYMNASIUM = "МАОУ Гимназия № 5"
@@ -197,11 +200,14 @@ async def test_stats_chart_for_staff(bot, people, coordinator) -> None:
     assert message.photo_id is not None
     assert "Заявок за 12 месяцев: 2." in (message.caption or "")
     assert "медиана 0,0 дн." in (message.caption or "")
-    picture = Image.open(io.BytesIO(sent_photo(olga).content))
-    picture.verify()
+    content = sent_photo(olga).content
+    Image.open(io.BytesIO(content)).verify()
+    picture = Image.open(io.BytesIO(content))
     assert picture.format == "PNG"
     width, height = picture.size
     assert 800 <= width <= 2560 and 400 <= height <= 2560
+    colours = {colour for _count, colour in picture.convert("RGB").getcolors(1 << 20) or []}
+    assert (0x4C, 0x72, 0xB0) in colours  # the announcements' bar of November is drawn
 
     assert "для сотрудников" in await coordinator.send("/stats")
     assert all(m.photo_id is None for m in coordinator.messages())
@@ -404,3 +410,51 @@ async def test_council_list_as_a_workbook_and_for_the_minutes(
     assert document.file_name == "Список к Учёному совету 2027-10-15.docx"
     text = paragraphs(document)
     assert "15.10.2027" in text and GYMNASIUM in text and "{{" not in text
+
+
+async def test_personal_data_export_and_erasure(bot, people, coordinator, capsys) -> None:
+    olga = await _two_announcements(bot, people, coordinator)
+
+    assert await cli.person(bot.settings, "export", coordinator.id) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["person"]["full_name"] == "Иванова Мария Петровна"
+    assert [m["school"] for m in exported["memberships"]] == [GYMNASIUM]
+    assert [s["values"]["title"] for s in exported["submissions"]] == [
+        "Семинар «Цифровая школа»",
+        "Мастер-класс",
+    ]
+    assert {e["action"] for e in exported["audit"]} == {"invitation.redeem", "submission.send"}
+
+    assert await cli.person(bot.settings, "erase", olga.id) == 0
+    assert await cli.person(bot.settings, "erase", coordinator.id) == 0
+    assert "erased the name and contacts" in capsys.readouterr().out
+    history = await people("Иван", staff=True).send("/audit 2")
+    assert "Ольга" not in history and "Иванова" not in history
+    assert history.count("удалённый пользователь") == 2  # who sent it, who rejected it
+    assert "отклонил(а)" in history and "«Перенесите на январь»" in history  # what stays
+
+    assert await cli.person(bot.settings, "export", coordinator.id) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert after["person"]["full_name"] == "удалённый пользователь"
+    assert after["person"]["contact"] == "" and len(after["submissions"]) == 2
+    assert await cli.person(bot.settings, "erase", 424242) == 1
+    assert "nothing is stored about 424242" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("programme", [("omsk-internship",)])
+async def test_indicators_come_with_a_chart_per_district(bot, people, clock) -> None:
+    await omsk._coordinator(bot, people)
+    await omsk._granted_platform(bot, omsk.GYMNASIUM, "Наставничество", date(2025, 11, 1))
+    olga = people("Ольга", staff=True)
+    clock.set(datetime(2027, 6, 20, 7, 0, tzinfo=UTC))
+
+    answer = await olga.send("/indicators")
+    chart = next(m for m in olga.messages() if m.photo_id is not None)
+    assert chart.caption == bot.app.programmes.of("omsk-internship").title
+    assert "Кировский АО" in answer  # the figures in words follow the picture
+    content = sent_photo(olga).content
+    Image.open(io.BytesIO(content)).verify()
+    picture = Image.open(io.BytesIO(content)).convert("RGB")
+    assert picture.size[0] >= 800 and 300 <= picture.size[1] <= 2000
+    colours = {colour for _count, colour in picture.getcolors(maxcolors=1 << 20) or []}
+    assert (0xD9, 0x82, 0x2B) in colours  # Кировский АО: 1 platform of the 5 wanted, orange
