@@ -16,6 +16,7 @@ from PIL import Image
 
 from bot import cli
 from bot.emulator import SentMessage, StoredFile
+from handlers.exports import sending
 from tests import seed, steps
 from tests import test_preset_omsk as omsk
 from tests.harness import MOSCOW, STAFF_CHAT_ID, Person
@@ -458,3 +459,54 @@ async def test_indicators_come_with_a_chart_per_district(bot, people, clock) -> 
     assert picture.size[0] >= 800 and 300 <= picture.size[1] <= 2000
     colours = {colour for _count, colour in picture.getcolors(maxcolors=1 << 20) or []}
     assert (0xD9, 0x82, 0x2B) in colours  # Кировский АО: 1 platform of the 5 wanted, orange
+
+
+async def test_report_preview_shows_events_by_month_and_prints(
+    bot, people, coordinator, clock
+) -> None:
+    olga = people("Ольга", staff=True)
+    await steps.announce(coordinator)
+    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 1"))
+    await steps.announce(coordinator, title="Мастер-класс", when="20.01.2027 15:30")
+    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 2"))
+    clock.set(datetime(2027, 6, 25, 9, 0, tzinfo=UTC))
+
+    await coordinator.send("📊 Отчёт")
+    await coordinator.send("25")
+    await coordinator.send("40")
+    await coordinator.send("Все показатели достигнуты")
+    for _ in range(3):
+        await coordinator.press("Пропустить")
+    await coordinator.send(document=steps.pdf(bot, "otchet.pdf"))
+    before = len(coordinator.messages())
+    preview = await coordinator.press("Готово")
+    assert "Проверьте перед отправкой" in preview
+    [chart] = [m for m in coordinator.messages()[before:] if m.photo_id is not None]
+    assert chart.caption == "Мероприятия и участники по месяцам"
+    picture = Image.open(io.BytesIO(bot.fake.world.files[chart.photo_id].content))
+    assert picture.format == "PNG" and picture.size[0] >= 800
+    await coordinator.press("Изменить поле")  # back to the preview: the same chart, not again
+    assert "Проверьте перед отправкой" in await coordinator.press("◀️ Назад")
+    assert [m for m in coordinator.messages()[before:] if m.photo_id is not None] == [chart]
+
+    await coordinator.press("Отправить")
+    await coordinator.send("📂 Мои заявки")
+    await coordinator.press("Отчёт")
+    await coordinator.press("📄 DOCX")
+    file = sent_file(coordinator)
+    assert file.file_name == "Отчёт № 3 (МАОУ Гимназия № 5).docx"
+    text = paragraphs(file)
+    assert "Все показатели достигнуты" in text and "{{" not in text
+    assert "15.12.2026" in text and "Мастер-класс" in text and "40" in text
+
+
+async def test_a_slow_export_says_so_at_once_and_the_file_replaces_it(
+    bot, people, coordinator, monkeypatch
+) -> None:
+    olga = await _two_announcements(bot, people, coordinator)
+    monkeypatch.setattr(sending, "SLOW_ROWS", 1)  # two rows count as many
+
+    await olga.send("/export")
+    *_, notice, file = [m for m in bot.fake.world.history(olga.id) if m.from_bot]
+    assert notice.text == "Готовлю файл…" and notice.deleted  # gone when the file came
+    assert file.document_id is not None and olga.last is file
