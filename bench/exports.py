@@ -249,6 +249,12 @@ async def measure(url: str) -> None:
     today = NOW.astimezone(ZONE).date()
     year = Period(date(2026, 9, 1), today)
     print(f"peak memory before the first file: {_peak_megabytes():.0f} MB", flush=True)
+
+    async def idle() -> bytes:
+        await asyncio.sleep(2)
+        return b""
+
+    await _once("nothing (the machine's own loop lag)", idle)
     with i18n.context(), i18n.use_locale("ru"):
         async with factory() as uow:
             await _timed(

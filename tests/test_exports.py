@@ -89,10 +89,9 @@ async def test_registry_is_a_workbook_with_a_sheet_per_programme(bot, people, cl
     assert isinstance(cells["№ площадки"], int)
     assert rows_of(book.worksheets[1]) == [header]  # no Omsk platform yet: the header only
 
-    assert "только для сотрудников" in await maria.send("/registry") or "для сотрудников" in (
-        maria.last.text or ""
-    )
-    assert all(m.document_id is None for m in maria.messages())
+    assert "Эта команда — для сотрудников института." in await maria.send("/registry")
+    assert "Эта команда — для сотрудников института." in await mentor.send("/registry")
+    assert all(m.document_id is None for m in maria.messages() + mentor.messages())
 
 
 async def test_registry_without_platforms_is_answered_in_words(bot, people) -> None:
@@ -118,7 +117,7 @@ async def _two_announcements(bot, people, coordinator) -> Person:
 
 
 async def test_submissions_export_for_staff_and_for_the_coordinator(
-    bot, people, coordinator, clock
+    bot, people, coordinator, mentor
 ) -> None:
     olga = await _two_announcements(bot, people, coordinator)
     other = people("Пётр")
@@ -147,6 +146,9 @@ async def test_submissions_export_for_staff_and_for_the_coordinator(
     await coordinator.send("/export")  # the school year so far, their own school only
     mine = load_workbook(io.BytesIO(sent_file(coordinator).content)).worksheets[0]
     assert [r[2] for r in rows_of(mine)[1:]] == [GYMNASIUM, GYMNASIUM]
+    await mentor.send("/export 01.11.2026")  # the schools they accompany, only
+    theirs = load_workbook(io.BytesIO(sent_file(mentor).content)).worksheets[0]
+    assert [r[0] for r in rows_of(theirs)[1:]] == [1, 2]
 
 
 async def test_export_with_a_wrong_period_says_what_is_wrong(bot, people) -> None:
