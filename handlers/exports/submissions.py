@@ -1,8 +1,9 @@
 """/export: every submission of a period as a workbook; /export audit: the audit log.
 
 `/export` — the school year so far; `/export 01.09.2026` — from that day to today;
-`/export 01.09.2026 31.12.2026` — those days. Staff get the region, a coordinator or a mentor
-their own schools; the audit log is for staff only.
+`/export 01.09.2026 31.12.2026` — those days (2026-09-01 is understood too). Staff get the
+region, a coordinator or a mentor their own schools; the audit log is for staff only. A
+wrong date is named in the answer; an empty period is said in words, not sent as a file.
 """
 
 from __future__ import annotations
