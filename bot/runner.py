@@ -8,6 +8,7 @@ import logging
 from bot.app import App
 from bot.scheduler import Reminders
 from handlers.ui.menu import publish_commands
+from services.exports import libraries
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ async def run(app: App) -> None:
         me = await app.bot.me()
         log.info("started as @%s (id %s)", me.username, me.id)
         await publish_commands_for(app)
+        await asyncio.to_thread(libraries.load)  # the first file then keeps nobody waiting
         stop = asyncio.Event()
         scheduled = asyncio.create_task(Reminders(app).run(stop))
         try:
