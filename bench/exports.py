@@ -12,7 +12,7 @@ the registry (XLSX), every submission of the year (XLSX), the audit log (XLSX), 
 calendar of the region (ICS), the statistics chart and a chart of 60 districts (PNG), an
 application as the regulation's form and the council's list (DOCX).
 
-The file libraries are loaded first, as the bot does before it polls
+The file libraries are loaded first, as the bot does when it starts
 (`services.exports.libraries`). For each file: seconds, its size, the longest the event loop
 went without running a 10 ms ticker meanwhile (what another person's button would wait), and
 the process's peak resident memory so far (VmHWM: it only grows, so each line bounds the
@@ -259,7 +259,7 @@ async def measure(url: str) -> None:
     today = NOW.astimezone(ZONE).date()
     year = Period(date(2026, 9, 1), today)
     started = time.perf_counter()
-    await asyncio.to_thread(libraries.load)  # as the bot does before it takes updates
+    await asyncio.to_thread(libraries.load)  # as the bot does when it starts
     print(
         f"libraries loaded in {time.perf_counter() - started:.1f} s; "
         f"peak memory before the first file: {_peak_megabytes():.0f} MB",
