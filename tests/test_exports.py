@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,9 +20,18 @@ from bot.emulator import SentMessage, StoredFile
 from handlers.exports import sending
 from tests import seed, steps
 from tests import test_preset_omsk as omsk
+from tests.conftest import BACKENDS, migrated_database
 from tests.harness import MOSCOW, STAFF_CHAT_ID, Person
 
 GYMNASIUM = "МАОУ Гимназия № 5"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every journey here on SQLite and on PostgreSQL: the exports read raw column values,
+    which the two drivers give differently (text or dates, names of enums)."""
+    with migrated_database(request.param, request) as url:
+        yield url
 
 
 def sent_file(person: Person) -> StoredFile:
