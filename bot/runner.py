@@ -8,6 +8,7 @@ import logging
 from bot.app import App
 from bot.scheduler import Reminders
 from handlers.ui.menu import publish_commands
+from services.exports import libraries
 
 log = logging.getLogger(__name__)
 
@@ -17,11 +18,21 @@ async def publish_commands_for(app: App) -> None:
     await publish_commands(app.bot, app.i18n, app.settings.staff_chat_id, indicators)
 
 
+async def _load_libraries() -> None:
+    try:
+        await asyncio.to_thread(libraries.load)
+    except Exception:  # each file loads its library again when asked, and says what failed
+        log.exception("could not load the file libraries at start-up")
+
+
 async def run(app: App) -> None:
     try:
         me = await app.bot.me()
         log.info("started as @%s (id %s)", me.username, me.id)
         await publish_commands_for(app)
+        # Loaded at once, beside polling (a start is not delayed by it): the first file
+        # asked for later does not hold the loop while its library is imported.
+        loaded = asyncio.create_task(_load_libraries())
         stop = asyncio.Event()
         scheduled = asyncio.create_task(Reminders(app).run(stop))
         try:
@@ -33,5 +44,6 @@ async def run(app: App) -> None:
         finally:
             stop.set()
             await scheduled
+            await loaded
     finally:
         await app.close()

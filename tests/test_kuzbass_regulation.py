@@ -10,7 +10,7 @@ import pytest
 
 from tests import seed, steps
 from tests.harness import STAFF_CHAT_ID
-from tests.test_preset_kuzbass import DIRECTIONS, LEAD, MEMBER, SEED_SCHOOLS
+from tests.test_preset_kuzbass import DIRECTIONS, LEAD, MEMBER, SEED_SCHOOLS, _button
 
 PRESET = "kuzbass-growth-points"
 
@@ -51,7 +51,7 @@ async def test_a_regional_tutor_joins_the_community_and_hears_of_the_platforms_e
     assert "Вас пригласили в региональное тьюторское сообщество" in await tutor.send(
         f"/start {code}"
     )
-    await tutor.press("Согласен")
+    await tutor.press("Даю согласие")
     await tutor.send("Кошкина Вера Сергеевна")
     joined = await tutor.send("Методист")
     assert "Вы — тьютор регионального тьюторского сообщества" in joined
@@ -60,7 +60,7 @@ async def test_a_regional_tutor_joins_the_community_and_hears_of_the_platforms_e
     await lead.send("📣 Анонс мероприятия")
     await lead.send("Фестиваль проектов «Точка роста»")
     await lead.press("фестиваль")
-    await lead.press(DIRECTIONS[3])
+    await lead.press(_button(lead.last.text, DIRECTIONS[3]))
     await lead.send("15.12.2026 10:00")
     await lead.send("Центр «Точка роста»")
     await lead.send("Учащиеся 5–9 классов")
@@ -78,7 +78,7 @@ async def test_a_regional_tutor_joins_the_community_and_hears_of_the_platforms_e
 async def test_no_tutor_community_where_the_regulation_has_none(bot, people) -> None:
     olga = people("Ольга", staff=True)
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/invite тьютор")
-    assert "Регионального тьюторского сообщества нет" in _staff_said(bot)
+    assert "регионального тьюторского сообщества нет" in _staff_said(bot)
 
 
 async def test_a_coordinator_requests_targeted_training_at_kripkipro(bot, people, clock) -> None:
@@ -87,9 +87,9 @@ async def test_a_coordinator_requests_targeted_training_at_kripkipro(bot, people
     clock.set(datetime(2026, 11, 2, 7, 0, tzinfo=UTC))
     lead = await _lead(bot, people)
     await lead.send("📝 Заявка")
-    asked = await lead.press("Заявка на адресное повышение квалификации в КРИПКиПРО")
+    asked = await lead.press("Заявка на адресное")
     assert "Шаг 1 из 4" in asked and "Направления работы площадки" in asked
-    await lead.press(DIRECTIONS[2])
+    await lead.press(_button(asked, DIRECTIONS[2]))
     await lead.press("Готово")
     await lead.send("Учителя физики и химии центра «Точка роста», 4 человека")
     await lead.send("Работа с цифровыми лабораториями на уроках")
@@ -111,4 +111,4 @@ async def test_a_coordinator_requests_targeted_training_at_kripkipro(bot, people
     olga = people("Ольга", staff=True)
     seen = len(lead.messages())
     await olga.press("Одобрить", message=card)
-    assert "Заявка № 1" in lead.texts_since(seen), "the coordinator hears the decision"
+    assert "Одобрено: заявка № 1" in lead.texts_since(seen), "the coordinator hears the decision"

@@ -116,7 +116,7 @@ async def test_the_application_says_the_regulation_wants_the_form_as_a_file(bot,
     a file, says so, and does not ask its contents typed as well."""
     maria = await _coordinator(bot, people)
     await maria.send("📝 Заявка")
-    intro = await maria.press("присвоение статуса")
+    intro = await maria.press("Заявка на присвоение")
     assert "По положению (п. 2.1.6) заявку подают по определённой форме — Приложение 1" in intro
     assert "её я попрошу файлом и её содержание не переспрашиваю" in intro
     assert "Шаг 1 из 4" in intro and "Тема (направление) работы площадки" in intro

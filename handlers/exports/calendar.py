@@ -14,7 +14,7 @@ from aiogram.utils.i18n import ngettext
 
 from handlers.context import Ctx
 from handlers.exports import sending, words
-from handlers.exports.publication import domain
+from handlers.exports.publication import domain as uid_domain
 from handlers.exports.sending import Built
 from handlers.ui.render import render
 from services import calendar
@@ -53,26 +53,23 @@ async def cmd_calendar(message: Message, command: CommandObject, ctx: Ctx) -> No
     if scope is None:
         return
     now = ctx.clock.now()
-    content, count = await calendars.calendar(
-        ctx.uow,
-        scope,
-        ctx.zone,
-        now,
-        await domain(message.bot) if message.bot else calendars.DOMAIN,
-        words.calendar(),
-    )
+    count = await calendars.count(ctx.uow, scope, now)
     if count == 0:
         await message.answer(_("Анонсированных мероприятий за последний год и впереди нет."))
         return
+    domain = await uid_domain(message.bot) if message.bot else calendars.DOMAIN
 
     async def build() -> Built:
+        content, written = await calendars.calendar(
+            ctx.uow, scope, ctx.zone, now, domain, words.calendar()
+        )
         caption = ngettext(
             "В файле {num} мероприятие. Откройте файл, чтобы добавить его в календарь; "
             "повторный импорт обновит события, а не задвоит их.",
             "В файле {num} мероприятий. Откройте файл, чтобы добавить их в календарь; "
             "повторный импорт обновит события, а не задвоит их.",
-            count,
-        ).format(num=count)
+            written,
+        ).format(num=written)
         return Built(content, words.calendar_file(calendar.local_date(now, ctx.zone)), caption)
 
-    await sending.send_file(message, build)
+    await sending.send_file(message, build, slow=sending.slow(count))

@@ -25,6 +25,14 @@ async def send_registry(message: Message, ctx: Ctx) -> None:
     """The registry of platforms as it stands today: a sheet per programme."""
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
     count = await registry.count(ctx.uow)
+    if count == 0:
+        await message.answer(
+            _(
+                "В реестре пока нет площадок: площадка появляется в нём, когда записан приказ "
+                "о статусе (/granted)."
+            )
+        )
+        return
 
     async def build() -> Built:
         content = await registry.workbook(ctx.uow, today, ctx.zone, words.registry(ctx.programmes))

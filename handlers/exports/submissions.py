@@ -1,12 +1,14 @@
 """/export: every submission of a period as a workbook; /export audit: the audit log.
 
 `/export` — the school year so far; `/export 01.09.2026` — from that day to today;
-`/export 01.09.2026 31.12.2026` — those days. Staff get the region, a coordinator or a mentor
-their own schools; the audit log is for staff only.
+`/export 01.09.2026 31.12.2026` — those days (2026-09-01 is understood too). Staff get the
+region, a coordinator or a mentor their own schools; the audit log is for staff only. A
+wrong date is named in the answer; an empty period is said in words, not sent as a file.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime
 
 from aiogram.filters import CommandObject
@@ -25,17 +27,38 @@ from services.exports.submissions import Period
 AUDIT = frozenset({"audit", "аудит", "журнал"})
 
 
-def period(arguments: list[str], today: date) -> Period | None:
-    """The days the arguments name; None when they name none."""
-    try:
-        days = [datetime.strptime(word, "%d.%m.%Y").date() for word in arguments]
-    except ValueError:
-        return None
-    if len(days) > 2:
-        return None
+class PeriodError(ValueError):
+    """The arguments name no period; the message says why, in the reader's words."""
+
+
+def _parsed_day(word: str) -> date:
+    for layout in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(word, layout).date()
+        except ValueError:
+            continue
+    raise PeriodError(
+        _("«{word}» — не дата. Даты пишутся так: 01.09.2026 (или 2026-09-01).").format(
+            word=html.escape(word)
+        )
+    )
+
+
+def period(arguments: list[str], today: date) -> Period:
+    """The days the arguments name: none (the school year so far), the first (to today), or
+    the first and the last."""
+    if len(arguments) > 2:
+        raise PeriodError(_("Дат больше двух: нужны первый и последний день периода."))
+    days = [_parsed_day(word) for word in arguments]
     first = days[0] if days else calendar.school_year_bounds(calendar.school_year_of(today))[0]
     last = days[1] if len(days) == 2 else today
-    return Period(first, last) if first <= last else None
+    if first > last:
+        raise PeriodError(
+            _("Первый день периода ({first}) позже последнего ({last}).").format(
+                first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")
+            )
+        )
+    return Period(first, last)
 
 
 def _shown(found: Period) -> tuple[str, str]:
@@ -54,16 +77,24 @@ async def cmd_export(message: Message, command: CommandObject, ctx: Ctx) -> None
         )
         return
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
-    found = period(arguments, today)
-    if found is None:
+    try:
+        found = period(arguments, today)
+    except PeriodError as error:
         await message.answer(
-            _(
+            f"{error}\n"
+            + _(
                 "Укажите период: /export 01.09.2026 31.12.2026 (или только первый день — до "
                 "сегодня; без дат — с начала учебного года)."
             )
         )
         return
     count = await submissions.count(ctx.uow, found, scope, ctx.zone)
+    if count == 0:
+        first, last = _shown(found)
+        await message.answer(
+            _("С {first} по {last} заявок не было.").format(first=first, last=last)
+        )
+        return
 
     async def build() -> Built:
         content = await submissions.workbook(
@@ -85,11 +116,20 @@ async def _export_audit(message: Message, arguments: list[str], ctx: Ctx) -> Non
         await message.answer(_("Журнал действий доступен только сотрудникам института."))
         return
     today = calendar.local_date(ctx.clock.now(), ctx.zone)
-    found = period(arguments, today)
-    if found is None:
-        await message.answer(_("Укажите период: /export audit 01.09.2026 31.12.2026"))
+    try:
+        found = period(arguments, today)
+    except PeriodError as error:
+        await message.answer(
+            f"{error}\n" + _("Укажите период: /export audit 01.09.2026 31.12.2026")
+        )
         return
     count = await audit.count(ctx.uow, found, ctx.zone)
+    if count == 0:
+        first, last = _shown(found)
+        await message.answer(
+            _("С {first} по {last} в журнале нет записей.").format(first=first, last=last)
+        )
+        return
 
     async def build() -> Built:
         content = await audit.workbook(ctx.uow, found, ctx.zone, words.audit())

@@ -132,11 +132,12 @@ async def send(
     if not marked:
         await uow.rollback()
         return SendResult(SendOutcome.ALREADY_SENT, submission)
+    author = await uow.people.get(person_id)
     uow.audit.record(
         "submission.send",
         "submission",
         submission_id,
-        None,
+        author.telegram_id if author is not None else None,
         now,
         kind=submission.kind.value,
         late=timing.verdict is Verdict.LATE,

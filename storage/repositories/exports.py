@@ -110,14 +110,14 @@ def submissions_sent(start: datetime, end: datetime, school_ids: Collection[int]
 
 
 def submission_timings(start: datetime, end: datetime) -> Query:
-    """Kind, status, sent, decided and late of every submission sent in [start, end)."""
+    """Kind, status, sent, decided and late of every submission sent in [start, end]."""
     return select(
         _raw(Submission.kind),
         _raw(Submission.status),
         _raw(Submission.sent_at),
         _raw(Submission.decided_at),
         _flag(Submission.late),
-    ).where(Submission.sent_at >= start, Submission.sent_at < end)
+    ).where(Submission.sent_at >= start, Submission.sent_at <= end)
 
 
 def announcements(
