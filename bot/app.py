@@ -115,7 +115,9 @@ def create_app(
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(
-        UpdateScope(dispatcher.fsm, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick)
+        UpdateScope(
+            dispatcher.fsm, engine, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick
+        )
     )
     dispatcher.update.outer_middleware(ContextMiddleware(settings, programmes, clock, staff))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))

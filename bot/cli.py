@@ -51,8 +51,7 @@ def execute(
         return asyncio.run(reminders_now(settings, programmes, send=args.send))
     if command == "person":
         return asyncio.run(person(settings, args.person_command, args.telegram_id, args.output))
-    asyncio.run(run(create_app(settings, programmes)))
-    return 0
+    return asyncio.run(run(create_app(settings, programmes)))
 
 
 async def import_schools(settings: Settings, path: Path, data: bytes, i18n: I18n) -> int:

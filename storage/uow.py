@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage.repositories.access_requests import AccessRequestRepository
 from storage.repositories.audit import AuditRepository
@@ -75,8 +75,11 @@ class UnitOfWorkFactory:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
 
-    def __call__(self) -> _Scope:
-        return _Scope(self._sessions())
+    def __call__(self, connection: AsyncConnection | None = None) -> _Scope:
+        """On `connection` if given (an update's, holding its person's lock), else the pool's."""
+        if connection is None:
+            return _Scope(self._sessions())
+        return _Scope(self._sessions(bind=connection))
 
 
 class _Scope:

@@ -86,6 +86,7 @@ def sqlite_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     with migrated_database("sqlite", request) as url:
         yield url
 
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),

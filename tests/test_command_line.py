@@ -280,3 +280,44 @@ def test_programmes_list_and_check(operator: Operator) -> None:
     code, _, err = operator("programmes", "check", str(copy))
     line = next(n for n, text in enumerate(broken.splitlines(), start=1) if 'end = "06-31"' in text)
     assert code == 1 and f"my-region.toml:{line}:" in err and "windows.application.end" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals")
+async def test_a_second_polling_instance_makes_one_stop_with_one_line(tmp_path: Path) -> None:
+    """Telegram ends the older of two getUpdates with 409: that bot steps aside, exit code 3."""
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+    async with FakeTelegram(TOKEN) as fake:
+
+        async def start_bot(folder: Path) -> asyncio.subprocess.Process:
+            env = _env(folder, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=fake.base_url)
+            return await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=folder,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+
+        first = await start_bot(tmp_path / "first")
+        try:
+            await fake.wait_until(lambda: fake.calls_of("getUpdates"), within=60)
+            second = await start_bot(tmp_path / "second")
+            try:
+                assert await asyncio.wait_for(first.wait(), timeout=60) == 3
+                assert first.stderr is not None
+                lines = (await first.stderr.read()).decode().strip().splitlines()
+                assert [line for line in lines if "409" in line] == [lines[-1]]
+                assert "another instance of the bot is polling with this token" in lines[-1]
+                assert "Traceback" not in "\n".join(lines)
+                assert second.returncode is None, "the other one goes on"
+            finally:
+                second.send_signal(signal.SIGTERM)
+                assert await asyncio.wait_for(second.wait(), timeout=30) == 0
+        finally:
+            if first.returncode is None:
+                first.kill()
+                await first.wait()
