@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     # Imported only now, so that a configuration error is reported before the heavy imports.
     from bot import cli
 

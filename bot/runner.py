@@ -15,6 +15,7 @@ from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.app import App
+from bot.health import start_health
 from bot.scheduler import Reminders
 from bot.webhook import start_webhook
 from handlers.ui.menu import publish_commands
@@ -95,10 +96,14 @@ async def serve_webhook(app: App) -> None:
 async def run(app: App) -> int:
     """The bot until it is stopped; the exit code (EXIT_CONFLICT after its line, last)."""
     conflict: str | None = None
+    taking = TakingUpdates(app.dispatcher)
+    health = None
     try:
         me = await app.bot.me()
         log.info("started as @%s (id %s)", me.username, me.id)
         await publish_commands_for(app)
+        if app.settings.health_address is not None:
+            health = await start_health(app, taking.is_set)
         stop = asyncio.Event()
         scheduled = asyncio.create_task(Reminders(app).run(stop))
         try:
@@ -110,8 +115,28 @@ async def run(app: App) -> int:
             stop.set()
             await scheduled
     finally:
+        if health is not None:
+            await health.cleanup()
         await app.close()
     if conflict is None:
         return 0
     print(CONFLICT.format(reason=conflict), file=sys.stderr)
     return EXIT_CONFLICT
+
+
+class TakingUpdates:
+    """Whether the dispatcher runs: between its startup and its shutdown (both modes)."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._running = False
+        dispatcher.startup.register(self._started)
+        dispatcher.shutdown.register(self._stopped)
+
+    def is_set(self) -> bool:
+        return self._running
+
+    async def _started(self) -> None:
+        self._running = True
+
+    async def _stopped(self) -> None:
+        self._running = False

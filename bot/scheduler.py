@@ -52,6 +52,7 @@ class Reminders:
             app.sender.kick.set()
         async with app.engine.connect() as connection:
             await updates.forget_seen(connection, app.clock.now())
+        app.metrics.planned(app.clock.now())
         return report
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -39,7 +39,7 @@ def executed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     recorder = SimpleNamespace(execute=execute)
     monkeypatch.setitem(sys.modules, "bot.cli", recorder)
     monkeypatch.setattr(bot, "cli", recorder, raising=False)
-    monkeypatch.setattr("bot.__main__.setup_logging", lambda level: None)
+    monkeypatch.setattr("bot.__main__.setup_logging", lambda level, log_format: None)
     return commands
 
 
