@@ -51,9 +51,10 @@ with the question asked again."""
 class UpdateScope(BaseMiddleware):
     """One database session per update, shared by the handler and the dialog state.
 
-    An update delivered again is dropped (`storage.updates.take`); on PostgreSQL it waits
-    for the person's earlier updates, and the session's connection holds the person's lock
-    across instances (`updates.person_lock`).
+    An update delivered again is dropped: on SQLite (one process) remembered here, on
+    PostgreSQL recorded in the database (`storage.updates.take`), where it also waits for the
+    person's earlier updates and its connection holds the person's lock across instances
+    (`updates.person_lock`).
     It is opened after the person's lock (their updates are handled one at a time, and the
     ones waiting hold no connection) and at most `limit` at once, below the pool's size, so
     no crowd can exhaust the pool: the rest wait their turn here. The dialog state is read
@@ -73,6 +74,8 @@ class UpdateScope(BaseMiddleware):
     ) -> None:
         self._fsm = fsm
         self._engine = engine
+        self._shared = updates.shared(engine)
+        self._recent = updates.RecentUpdates()
         self._uow_factory = uow_factory
         self._storage = storage
         self._slots = asyncio.Semaphore(limit)
@@ -89,21 +92,24 @@ class UpdateScope(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         person = user.id if user is not None else None
         update_id = event.update_id if isinstance(event, Update) else None
+        if update_id is not None and not self._shared and not self._recent.first_time(update_id):
+            log.info("update %s came again: it was taken on before", update_id)
+            return UNHANDLED
         async with lock, self._slots, self._engine.connect() as connection:
-            if update_id is not None and not await updates.take(
-                connection, update_id, person, self._clock()
+            shared = update_id if self._shared else None  # recorded in the database
+            if shared is not None and not await updates.take(
+                connection, shared, person, self._clock()
             ):
-                log.info("update %s came again: it was taken on before", update_id)
+                log.info("update %s came again: another instance took it on", shared)
                 return UNHANDLED
-            ordered = update_id is not None and updates.orders_across_processes(connection)
             try:
-                if ordered and update_id is not None and person is not None:
-                    await updates.wait_for_earlier(connection, update_id, person)
+                if shared is not None and person is not None:
+                    await updates.wait_for_earlier(connection, shared, person)
                 async with updates.person_lock(connection, person):
                     result, uow = await self._handle(handler, event, data, context, connection)
             finally:
-                if ordered and update_id is not None:
-                    await updates.handled(connection, update_id)
+                if shared is not None:
+                    await updates.handled(connection, shared)
         if uow.outbox_written:
             self._kick.set()
         return result

@@ -40,10 +40,12 @@ class RecordingRequestHandler(SimpleRequestHandler):
         raw = await request.json(loads=bot.session.json_loads)
         update = Update.model_validate(raw, context={"bot": bot})
         user = UserContextMiddleware.resolve_event_context(update).user
-        async with self._app.engine.connect() as connection:
-            fresh = await updates.received(
-                connection, update.update_id, user.id if user else None, self._app.clock.now()
-            )
+        fresh = True  # on SQLite the dispatcher's scope drops a copy (one process)
+        if updates.shared(self._app.engine):
+            async with self._app.engine.connect() as connection:
+                fresh = await updates.received(
+                    connection, update.update_id, user.id if user else None, self._app.clock.now()
+                )
         if fresh:
             task = asyncio.create_task(self._background_feed_update(bot=bot, update=raw))
             self._background_feed_update_tasks.add(task)

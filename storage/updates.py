@@ -12,13 +12,14 @@ instance while the first is still being handled. So:
   is handled (`person_lock`); the update's session uses that connection, so the lock outlives the
   commits the update makes before each message it shows.
 
-On SQLite there is one process: the dispatcher's in-process lock keeps the order, and only
-the record of `update_id` is kept.
+On SQLite there is one process: the dispatcher's in-process lock keeps the order, and the
+update_ids are remembered in memory (`RecentUpdates`), with no write per update.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.models import SeenUpdate
 
@@ -36,6 +37,8 @@ WAIT_FOR_EARLIER = 10.0
 """Seconds an update waits for an earlier one of the same person; after that the earlier
 one is taken to be lost with its instance (a crash), and the later goes ahead."""
 LOOK_AGAIN = 0.02
+KEEP_RECENT = 10_000
+"""update_ids remembered in memory: far more than arrive while Telegram may redeliver."""
 
 
 def _insert(connection: AsyncConnection) -> Any:
@@ -116,9 +119,27 @@ async def forget_seen(connection: AsyncConnection, now: datetime) -> int:
     return result.rowcount
 
 
-def orders_across_processes(connection: AsyncConnection) -> bool:
-    """PostgreSQL is shared by instances; SQLite by one process, which orders by itself."""
-    return connection.dialect.name == "postgresql"
+def shared(engine: AsyncEngine) -> bool:
+    """PostgreSQL may be shared by instances; SQLite serves one process, which orders by
+    itself and remembers its updates in memory (a write per update would cost SQLite's one
+    writer more than the whole update)."""
+    return engine.dialect.name == "postgresql"
+
+
+class RecentUpdates:
+    """The update_ids one process took on lately (SQLite's whole story: one process)."""
+
+    def __init__(self, keep: int = KEEP_RECENT) -> None:
+        self._ids: OrderedDict[int, None] = OrderedDict()
+        self._keep = keep
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self._keep:
+            self._ids.popitem(last=False)
+        return True
 
 
 @asynccontextmanager
