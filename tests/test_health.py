@@ -108,3 +108,16 @@ def test_json_log_lines_are_one_object_each() -> None:
     assert entry["level"] == "ERROR" and entry["logger"] == "coordbot.updates"
     assert entry["message"] == "update 7: ой"
     assert "ValueError: broken «данные»" in entry["exception"]
+
+
+async def test_healthz_is_503_while_the_bot_takes_no_updates(bot: BotUnderTest) -> None:
+    assert bot.app is not None
+    port = _free_port()
+    bot.app.settings = bot.app.settings.model_copy(update={"health_listen": f"127.0.0.1:{port}"})
+    runner = await start_health(bot.app, lambda: False)  # polling stopped, or not started yet
+    try:
+        status, body = await _get(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        await runner.cleanup()
+    facts = json.loads(body)
+    assert status == 503 and facts["database"] == "ok" and facts["taking_updates"] is False
