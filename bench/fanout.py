@@ -18,12 +18,11 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import databases
 from bot.app import create_i18n
 from bot.config import Settings
 from bot.delivery import LEASE, Sender, create_sender_bot
@@ -33,7 +32,6 @@ from handlers.outgoing import Outgoing
 from handlers.reminders.texts import make_renderer
 from services import outbox
 from services.outbox import Planned
-from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -69,6 +67,7 @@ def main() -> int:
         help="seconds after which the restarted sender takes claims for a dead sender's",
     )
     parser.add_argument("--lease-ttl", type=float, default=5.0, help="seconds")
+    databases.add_option(parser)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -78,9 +77,7 @@ def main() -> int:
         logging.basicConfig(level=logging.WARNING, format="child %(process)d: %(message)s")
         asyncio.run(child(args))
         return 0
-    with tempfile.TemporaryDirectory() as directory:
-        url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        migrate.upgrade(url)
+    with databases.database(args.postgres) as url:
         asyncio.run(parent(args, url))
     return 0
 

@@ -33,7 +33,6 @@ import os
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,8 +40,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import databases
 from bot.emulator import FakeTelegram, RateLimits, SentMessage, User
-from storage import migrate
 
 TOKEN = "123456789:BENCH-token"
 STAFF_CHAT_ID = -1001000000001
@@ -430,17 +429,14 @@ async def _coordbot(
     }
 
 
-async def _run_once(args: argparse.Namespace) -> dict[str, Any]:
+async def _run_once(args: argparse.Namespace, url: str) -> dict[str, Any]:
     fake = FakeTelegram(TOKEN, limits=RateLimits(enabled=False))
     api_url = await fake.start()
     fake.world.add_group(STAFF_CHAT_ID, "Сотрудники")
     try:
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-            await asyncio.to_thread(migrate.upgrade, url)
-            await _seed(url, max(args.coordinators + args.open_people, BURST))
-            echo = await _echo(fake, api_url, url, args.coordinators, args.echo_messages)
-            return {"echo": echo, **await _coordbot(fake, api_url, url, args)}
+        await _seed(url, max(args.coordinators + args.open_people, BURST))
+        echo = await _echo(fake, api_url, url, args.coordinators, args.echo_messages)
+        return {"echo": echo, **await _coordbot(fake, api_url, url, args)}
     finally:
         for process in _spawned:
             if process.returncode is None:
@@ -461,6 +457,7 @@ def main() -> int:
     parser.add_argument(
         "--profile", metavar="FILE", help="write a cProfile of the bot under test to FILE"
     )
+    databases.add_option(parser)
     parser.add_argument("--child", choices=["coordbot", "echo"], help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -470,7 +467,10 @@ def main() -> int:
     if args.child == "echo":
         asyncio.run(_child_echo(args))
         return 0
-    results = [asyncio.run(_run_once(args)) for _ in range(args.repeat)]
+    results = []
+    for _ in range(args.repeat):
+        with databases.database(args.postgres) as url:
+            results.append(asyncio.run(_run_once(args, url)))
     report(results, args)
     return 0
 

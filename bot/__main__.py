@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="every school: school_id;school_name;role;link"
     )
     invite.add_argument("--role", choices=["coordinator", "mentor"], required=True)
+    backup = commands.add_parser("backup", help="a consistent copy of the database")
+    backup.add_argument("file", type=Path, help="the backup file to write (must not exist)")
     programmes = commands.add_parser("programmes", help="the programme presets")
     which = programmes.add_subparsers(dest="programmes_command", required=True)
     which.add_parser("list", help="the presets shipped with the bot")
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     # Imported only now, so that a configuration error is reported before the heavy imports.
     from bot import cli
 

@@ -14,6 +14,7 @@ import handlers
 from bot.config import Settings
 from bot.delivery import Sender
 from bot.leases import Holder, Leases, owner_name
+from bot.metrics import ErrorMetrics, Metrics, UpdateMetrics
 from bot.middlewares import (
     AnswerCallbacks,
     ContextMiddleware,
@@ -65,6 +66,7 @@ class App:
     sender: Sender
     """Delivers the outbox: cards, notices, publications and reminders."""
     leases: Leases
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.bot.session.close()
@@ -107,15 +109,19 @@ def create_app(
         **AccessDelivery(uow_factory, settings.zone, settings.staff_chat_id).rules(),
     }
     outgoing = Outgoing(i18n, rules, make_renderer(i18n, settings.zone), settings.staff_chat_id)
-    sender = Sender(sender_bot, uow_factory, outgoing, owner, clock.now, limits)
+    metrics = Metrics()
+    sender = Sender(sender_bot, uow_factory, outgoing, owner, clock.now, limits, metrics)
     storage = DatabaseStorage(session_factory)
     dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(), i18n=i18n)
     # The dialog state is read inside the update's own database session: that scope takes
     # the place of aiogram's FSM middleware (and keeps its per-person lock).
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(UpdateMetrics(metrics))
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(
-        UpdateScope(dispatcher.fsm, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick)
+        UpdateScope(
+            dispatcher.fsm, engine, uow_factory, storage, UPDATES_AT_ONCE, clock.now, sender.kick
+        )
     )
     dispatcher.update.outer_middleware(ContextMiddleware(settings, programmes, clock, staff))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
@@ -123,6 +129,7 @@ def create_app(
     dispatcher.callback_query.outer_middleware(AnswerCallbacks(ui))
     for observer in dispatcher.observers.values():
         observer.middleware(HandlerNameMiddleware())
+    dispatcher.errors.outer_middleware(ErrorMetrics(metrics))
     dispatcher.errors.register(on_error)
     dispatcher.include_router(handlers.setup(settings.staff_chat_id))
     leases = Leases(uow_factory, owner, clock.now)
@@ -138,4 +145,5 @@ def create_app(
         clock,
         sender,
         leases,
+        metrics,
     )

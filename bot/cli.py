@@ -28,6 +28,7 @@ from services.people.schools import Lookup, lookup
 from services.programmes.schema import Programmes
 from services.reminders import planner
 from storage import migrate
+from storage.backup import BackupError, backup
 from storage.db import create_engine, create_session_factory
 from storage.models import Reminder
 from storage.uow import UnitOfWorkFactory
@@ -36,12 +37,18 @@ from storage.uow import UnitOfWorkFactory
 def execute(
     command: str, args: argparse.Namespace, settings: Settings, programmes: Programmes
 ) -> int:
+    if command == "backup":  # of the database as it is: no migration first
+        try:
+            print(backup(settings.database_url, args.file))
+        except BackupError as error:
+            print(error, file=sys.stderr)
+            return 1
+        return 0
     migrate.upgrade(settings.database_url)
     if command == "migrate":
         return 0
     if command == "run":
-        asyncio.run(run(create_app(settings, programmes)))
-        return 0
+        return asyncio.run(run(create_app(settings, programmes)))
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(languages.DEFAULT):  # the operator reads Russian too
         return _operator_command(command, args, settings, programmes, i18n)

@@ -6,6 +6,7 @@ start-up as one line per setting (`describe`), not as a traceback from aiogram o
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from annotated_types import Ge, Le
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -23,6 +24,8 @@ from storage.db import sqlite_folder
 
 WHERE_TO_SET = "(set it in .env, see .env.example)"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 ASYNC_DRIVERS = frozenset({("sqlite", "aiosqlite"), ("postgresql", "asyncpg")})
 """(backend, driver) pairs the bot runs on: it uses SQLAlchemy's asyncio engine only."""
 DATABASE_URL_FORMS = (
@@ -72,6 +75,16 @@ class Settings(BaseSettings):
     """Days off besides Russia's public holidays and their transfers (DD.MM.YYYY, commas)."""
     extra_working_days: Annotated[frozenset[date], NoDecode] = frozenset()
     """Working days besides Monday to Friday, such as a working Saturday (DD.MM.YYYY)."""
+    webhook_url: str | None = None
+    """Where Telegram sends updates (https://…); empty means long polling."""
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    """Telegram sends it in X-Telegram-Bot-Api-Secret-Token; a request without it is refused."""
+    webhook_listen: str = "0.0.0.0:8080"
+    """host:port the webhook server listens on, behind the reverse proxy."""
+    health_listen: str | None = None
+    """host:port of /healthz and /metrics; empty means none."""
+    log_format: str = "text"
+    """text, or json: one JSON object per line for a log collector."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -159,6 +172,56 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("webhook_url", "webhook_secret", "health_listen", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            address = urlsplit(value)
+            if address.scheme not in ("http", "https") or not address.netloc:
+                raise _problem(
+                    "must be the address Telegram sends updates to, such as"
+                    " https://bot.example.org/telegram, or empty for long polling"
+                )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """Telegram's rule: 1–256 characters A–Z, a–z, 0–9, _ and -."""
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise _problem(
+                    "must be set with WEBHOOK_URL: the bot refuses requests that do not carry it"
+                )
+            return None
+        if not SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise _problem("must be 1 to 256 characters: letters A–Z, a–z, digits, _ and -")
+        return value
+
+    @field_validator("webhook_listen", "health_listen")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            host, colon, port = value.rpartition(":")
+            if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise _problem("must be host:port, such as 127.0.0.1:8080 or 0.0.0.0:9100")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        chosen = value.strip().lower()
+        if chosen not in LOG_FORMATS:
+            raise _problem(f"{value!r} is not a log format; use one of {', '.join(LOG_FORMATS)}")
+        return chosen
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -183,9 +246,22 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def webhook_address(self) -> tuple[str, int]:
+        return _address(self.webhook_listen)
+
+    @property
+    def health_address(self) -> tuple[str, int] | None:
+        return None if self.health_listen is None else _address(self.health_listen)
+
+    @property
     def sqlite_folder(self) -> Path | None:
         """The folder of the SQLite file; None for PostgreSQL and an in-memory database."""
         return sqlite_folder(self.database_url)
+
+
+def _address(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def describe(error: ValidationError) -> list[str]:

@@ -31,6 +31,7 @@ from aiogram.exceptions import (
 
 from bot.config import Settings
 from bot.leases import Leases
+from bot.metrics import Metrics
 from bot.pacing import Limits, Pacer
 from bot.telegram import create_bare_bot
 from handlers.outgoing import Delivered
@@ -101,8 +102,10 @@ class Sender:
         owner: str,
         clock: Callable[[], datetime],
         limits: Limits | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bot = bot
+        self._metrics = metrics or Metrics()
         self._uow = uow_factory
         self._deliverer = deliverer
         self.owner = owner
@@ -188,10 +191,12 @@ class Sender:
 
     async def _deliver(self, row: Reminder, now: datetime | None) -> Outcome:
         try:
-            return await self._deliver_row(row, now)
+            outcome = await self._deliver_row(row, now)
         except Exception:
             log.exception("outbox row %d to %d: left claimed", row.id, row.chat_id)
-            return Outcome.ERROR
+            outcome = Outcome.ERROR
+        self._metrics.deliveries.labels(outcome.value).inc()
+        return outcome
 
     async def _deliver_row(self, row: Reminder, now: datetime | None) -> Outcome:
         async with self._uow() as uow:
@@ -207,6 +212,7 @@ class Sender:
             try:
                 delivered = await self._deliverer.deliver(self.bot, row, language)
             except TelegramRetryAfter as error:
+                self._metrics.floods.inc()
                 self._pacer.pause(error.retry_after)
                 log.warning(
                     "outbox row %d to %d: 429, pausing all sends for %d s",

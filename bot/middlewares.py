@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.config import Settings
 from bot.staff import StaffDirectory
@@ -28,6 +30,7 @@ from services.messages import Destinations
 from services.people import community, identity, languages, tutors
 from services.people.roles import Roles, roles_of
 from services.programmes.schema import Programmes
+from storage import updates
 from storage.fsm import DatabaseStorage
 from storage.models import Person
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -48,6 +51,10 @@ with the question asked again."""
 class UpdateScope(BaseMiddleware):
     """One database session per update, shared by the handler and the dialog state.
 
+    An update delivered again is dropped: on SQLite (one process) remembered here, on
+    PostgreSQL recorded in the database (`storage.updates.take`), where it also waits for the
+    person's earlier updates and its connection holds the person's lock across instances
+    (`updates.person_lock`).
     It is opened after the person's lock (their updates are handled one at a time, and the
     ones waiting hold no connection) and at most `limit` at once, below the pool's size, so
     no crowd can exhaust the pool: the rest wait their turn here. The dialog state is read
@@ -58,6 +65,7 @@ class UpdateScope(BaseMiddleware):
     def __init__(
         self,
         fsm: FSMContextMiddleware,
+        engine: AsyncEngine,
         uow_factory: UnitOfWorkFactory,
         storage: DatabaseStorage,
         limit: int,
@@ -65,6 +73,9 @@ class UpdateScope(BaseMiddleware):
         kick: asyncio.Event,
     ) -> None:
         self._fsm = fsm
+        self._engine = engine
+        self._shared = updates.shared(engine)
+        self._recent = updates.RecentUpdates()
         self._uow_factory = uow_factory
         self._storage = storage
         self._slots = asyncio.Semaphore(limit)
@@ -78,7 +89,40 @@ class UpdateScope(BaseMiddleware):
         lock: AbstractAsyncContextManager[None] = (
             self._fsm.events_isolation.lock(key=context.key) if context else nullcontext()
         )
-        async with lock, self._slots, self._uow_factory() as uow, self._storage.bound(uow):
+        user: User | None = data.get("event_from_user")
+        person = user.id if user is not None else None
+        update_id = event.update_id if isinstance(event, Update) else None
+        if update_id is not None and not self._shared and not self._recent.first_time(update_id):
+            log.info("update %s came again: it was taken on before", update_id)
+            return UNHANDLED
+        async with lock, self._slots, self._engine.connect() as connection:
+            shared = update_id if self._shared else None  # recorded in the database
+            if shared is not None and not await updates.take(
+                connection, shared, person, self._clock()
+            ):
+                log.info("update %s came again: another instance took it on", shared)
+                return UNHANDLED
+            try:
+                if shared is not None and person is not None:
+                    await updates.wait_for_earlier(connection, shared, person)
+                async with updates.person_lock(connection, person):
+                    result, uow = await self._handle(handler, event, data, context, connection)
+            finally:
+                if shared is not None:
+                    await updates.handled(connection, shared)
+        if uow.outbox_written:
+            self._kick.set()
+        return result
+
+    async def _handle(
+        self,
+        handler: Handler,
+        event: TelegramObject,
+        data: dict[str, Any],
+        context: FSMContext | None,
+        connection: AsyncConnection,
+    ) -> tuple[Any, UnitOfWork]:
+        async with self._uow_factory(connection) as uow, self._storage.bound(uow):
             data["uow"] = uow
             if context is not None:
                 data["state"] = context
@@ -89,9 +133,7 @@ class UpdateScope(BaseMiddleware):
             finally:
                 update_uow.reset(token)
             await uow.finish()
-        if uow.outbox_written:
-            self._kick.set()
-        return result
+        return result, uow
 
     async def _current_state(self, context: FSMContext) -> str | None:
         state = await context.get_state()

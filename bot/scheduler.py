@@ -19,6 +19,7 @@ from bot.delivery import LEASE as SENDER_LEASE
 from services.reminders import planner
 from services.reminders.planner import Moment, PassReport
 from services.workdays import WorkingCalendar
+from storage import updates
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ class Reminders:
         if report.planned or report.cancelled:
             log.info("planner: %s", report)
             app.sender.kick.set()
+        async with app.engine.connect() as connection:
+            await updates.forget_seen(connection, app.clock.now())
+        app.metrics.planned(app.clock.now())
         return report
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -7,7 +7,7 @@ from types import TracebackType
 
 from sqlalchemy import event
 from sqlalchemy.exc import InvalidRequestError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from storage.repositories.access_requests import AccessRequestRepository
@@ -110,8 +110,11 @@ class UnitOfWorkFactory:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
 
-    def __call__(self) -> _Scope:
-        return _Scope(self._sessions())
+    def __call__(self, connection: AsyncConnection | None = None) -> _Scope:
+        """On `connection` if given (an update's, holding its person's lock), else the pool's."""
+        if connection is None:
+            return _Scope(self._sessions())
+        return _Scope(self._sessions(bind=connection))
 
 
 class _Scope:

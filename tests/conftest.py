@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -35,13 +36,56 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+Backend = Literal["sqlite", "postgresql"]
+
+DATABASE_OPTION = "--db"
+DATABASE_VARIABLE = "COORDBOT_TEST_DATABASE"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        DATABASE_OPTION,
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get(DATABASE_VARIABLE) or "sqlite",
+        help=f"the database of `database_url`, which most tests use (default: ${DATABASE_VARIABLE}"
+        " or sqlite); tests that name their database run on it whatever this says",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--db=postgresql` runs what uses `database_url`: the rest does not depend on it.
+
+    CI runs the suite on SQLite (which includes the `postgres`-marked tests), then again
+    with `--db=postgresql`: only the journeys, not the tests of settings and catalogues twice.
+    """
+    if config.getoption(DATABASE_OPTION) != "postgresql":
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The database this run's journeys use: `--db=postgresql` runs the suite on PostgreSQL."""
+    chosen: Backend = request.config.getoption(DATABASE_OPTION)
+    return chosen
+
+
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    with migrated_database("sqlite", request) as url:
+def database_url(request: pytest.FixtureRequest, backend: Backend) -> Iterator[str]:
+    """A fresh migrated database of the run's backend (`--db`)."""
+    with migrated_database(backend, request) as url:
         yield url
 
 
-Backend = Literal["sqlite", "postgresql"]
+@pytest.fixture
+def sqlite_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh migrated SQLite database, whatever `--db` says: for what only SQLite has."""
+    with migrated_database("sqlite", request) as url:
+        yield url
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

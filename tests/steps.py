@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.scheduler import Reminders
 from storage.models import Submission
 from tests.harness import STAFF_CHAT_ID, BotUnderTest, Person
+
+
+def sent_number(answer: str) -> int:
+    """The number of the submission the answer says was sent ("Отправлено в институт: … № 7.").
+
+    Numbers are the database's ids: SQLite gives a deleted draft's id again, PostgreSQL does
+    not, so a journey reads the number it was told instead of assuming one.
+    """
+    found = re.search(r"Отправлено в институт: [^№]*№ (\d+)", answer)
+    assert found, f"no submission number in {answer!r}"
+    return int(found[1])
 
 
 def pdf(bot: BotUnderTest, name: str) -> Any:
@@ -41,8 +53,9 @@ async def announce(
     title: str = "Семинар «Цифровая школа»",
     when: str = "15.12.2026 10:00",
     description: str = "Описание <b>семинара</b>",
-) -> None:
-    """An event announcement from the menu to "Отправить", with no registration link."""
+) -> str:
+    """An event announcement from the menu to "Отправить", with no registration link; the
+    bot's answer to "Отправить"."""
     await person.send("📣 Анонс мероприятия")
     await person.send(title)
     await person.press("семинар")
@@ -51,4 +64,4 @@ async def announce(
     await person.send("Учителя района")
     await person.press("Пропустить")
     await person.send(description)
-    await person.press("Отправить")
+    return await person.press("Отправить")

@@ -1,4 +1,5 @@
-"""The operator's commands: missing token, unknown programme, import, invite, programmes, restart.
+"""The operator's commands: missing token, unknown programme, import, invite, programmes,
+restart, a second polling instance, backup and restore.
 
 They run as `main(argv)` in this process (`Operator`), in an empty working directory with no
 setting from the environment but the ones a test gives: a real `python -m bot` costs seconds
@@ -13,20 +14,26 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import signal
+import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import make_url
 
 import bot.cli
 from bot.__main__ import main
 from bot.emulator import FakeTelegram
 from services.programmes.loader import preset_path
+from tests import postgres
 from tests.harness import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,3 +287,124 @@ def test_programmes_list_and_check(operator: Operator) -> None:
     code, _, err = operator("programmes", "check", str(copy))
     line = next(n for n, text in enumerate(broken.splitlines(), start=1) if 'end = "06-31"' in text)
     assert code == 1 and f"my-region.toml:{line}:" in err and "windows.application.end" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals")
+async def test_a_second_polling_instance_makes_one_stop_with_one_line(tmp_path: Path) -> None:
+    """Telegram ends the older of two getUpdates with 409: that bot steps aside, exit code 3."""
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+    async with FakeTelegram(TOKEN) as fake:
+
+        async def start_bot(folder: Path) -> asyncio.subprocess.Process:
+            env = _env(folder, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=fake.base_url)
+            return await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=folder,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+
+        first = await start_bot(tmp_path / "first")
+        try:
+            await fake.wait_until(lambda: fake.calls_of("getUpdates"), within=60)
+            second = await start_bot(tmp_path / "second")
+            try:
+                assert await asyncio.wait_for(first.wait(), timeout=60) == 3
+                assert first.stderr is not None
+                lines = (await first.stderr.read()).decode().strip().splitlines()
+                assert [line for line in lines if "409" in line] == [lines[-1]]
+                assert "another instance of the bot is polling with this token" in lines[-1]
+                assert "Traceback" not in "\n".join(lines)
+                assert second.returncode is None, "the other one goes on"
+            finally:
+                second.send_signal(signal.SIGTERM)
+                assert await asyncio.wait_for(second.wait(), timeout=30) == 0
+        finally:
+            if first.returncode is None:
+                first.kill()
+                await first.wait()
+
+
+# ------------------------------------------------------------ backup and restore
+
+BACKUP_SCHOOLS = "name,district\nМБОУ СОШ № 1,Хоринский район\nМБОУ СОШ № 2,Хоринский район\n"
+LATER_SCHOOLS = "name,district\nМБОУ СОШ № 3,Кижингинский район\n"
+
+
+def _import(operator: Operator, text: str) -> None:
+    file = operator.folder / "schools.csv"
+    file.write_text(text, encoding="utf-8")
+    assert operator("import-schools", str(file))[0] == 0
+
+
+def _sqlite_schools(database: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute("SELECT * FROM schools ORDER BY name").fetchall()
+
+
+def test_sqlite_backup_then_restore_gives_the_same_data(operator: Operator) -> None:
+    database = operator.folder / "bot.db"
+    _import(operator, BACKUP_SCHOOLS)
+    before = _sqlite_schools(database)
+    code, out, err = operator("backup", "copy.db")
+    assert code == 0, err
+    assert "SQLite online backup" in out
+    _import(operator, LATER_SCHOOLS)  # the bot goes on after the backup
+    assert len(_sqlite_schools(database)) == 3
+
+    # the restore README.md describes: the bot stopped, the copy put in the database's place
+    for leftover in ("bot.db-wal", "bot.db-shm"):
+        (operator.folder / leftover).unlink(missing_ok=True)
+    shutil.copy(operator.folder / "copy.db", database)
+    assert _sqlite_schools(database) == before and len(before) == 2
+
+    code, _, err = operator("backup", "copy.db")
+    assert code == 1 and err.strip() == "copy.db exists already: give the name of a new file"
+
+
+@pytest.mark.postgres
+def test_postgres_backup_then_restore_gives_the_same_data(
+    operator: Operator, postgres_url: str, postgres_server: postgres.PostgresServer
+) -> None:
+    if shutil.which("pg_restore") is None:
+        pytest.skip("no pg_restore")
+    operator.monkeypatch.setenv("DATABASE_URL", postgres_url)
+    _import(operator, BACKUP_SCHOOLS)
+    code, out, err = operator("backup", "dump.pgc")
+    assert code == 0, err
+    assert "pg_dump" in out
+    _import(operator, LATER_SCHOOLS)
+
+    with postgres_server.database() as restored:
+        address = make_url(restored).set(drivername="postgresql").render_as_string(False)
+        done = subprocess.run(
+            ["pg_restore", "--no-owner", f"--dbname={address}", str(operator.folder / "dump.pgc")],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert _pg_schools(restored) == _pg_schools(postgres_url)[:2]
+        assert len(_pg_schools(postgres_url)) == 3
+
+
+def _pg_schools(url: str) -> list[str]:
+    address = make_url(url).set(drivername="postgresql").render_as_string(False)
+    done = subprocess.run(
+        [
+            "psql",
+            "--no-psqlrc",
+            "-At",
+            f"--dbname={address}",
+            "-c",
+            "SELECT * FROM schools ORDER BY name",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()

@@ -100,12 +100,12 @@ async def test_roadmap_is_its_own_submission_due_after_the_certificate(bot, peop
     preview = await maria.press("Пропустить")  # no file
     assert "Семинар «Цифровая школа» (2027/2028, семинар, 15.12.2027, Иванова М. П.)" in preview
     sent = await maria.press("Отправить")
-    assert "Отправлено в институт: дорожная карта № 2" in sent
-    roadmap = await steps.submission(bot, 2)
+    assert "Отправлено в институт: дорожная карта № " in sent
+    roadmap = await steps.submission(bot, steps.sent_number(sent))
     assert roadmap.variant == "roadmap" and not roadmap.late
 
     # Approved, its dated events are the schedule: the announcement is reminded.
-    await olga.press("Одобрить", message=steps.card(bot, "Дорожная карта № 2"))
+    await olga.press("Одобрить", message=steps.card(bot, f"Дорожная карта № {roadmap.id}"))
     async with bot.app.uow_factory() as uow:
         [event] = (await uow.session.scalars(select(PlannedEvent))).all()
     assert event.event_on == date(2027, 12, 15)

@@ -89,25 +89,27 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
         await maria.send(document=steps.pdf(bot, name))
         await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "Отправлено в институт: заявка № 1" in sent
+    number = steps.sent_number(sent)
+    assert f"Отправлено в институт: заявка № {number}" in sent
 
-    await olga.press("Одобрить", message=steps.card(bot, "Заявка № 1"))
-    assert "Одобрено: заявка № 1" in maria.last.text
+    await olga.press("Одобрить", message=steps.card(bot, f"Заявка № {number}"))
+    assert f"Одобрено: заявка № {number}" in maria.last.text
     clock.set(datetime(2027, 11, 1, 9, 0, tzinfo=UTC))  # the rector's order after the Council
-    await olga.send_in(staff_chat, "/granted 1 01.11.2027")
+    await olga.send_in(staff_chat, f"/granted {number} 01.11.2027")
     granted = bot.fake.last_bot_message(STAFF_CHAT_ID).text
     assert "Действует до 01.11.2030" in granted and "Дорожную карту" in granted
 
     # 5.4.1: the certificate is out on 01.11; the roadmap is due 10 days later, reminded on
     # the next day.
-    await olga.send_in(staff_chat, "/certificate 1 01.11.2027")
+    await olga.send_in(staff_chat, f"/certificate {number} 01.11.2027")
     clock.set(datetime(2027, 11, 2, 7, 5, tzinfo=UTC))
     await steps.tick(bot)
     assert "нужно отправить до 11.11.2027" in maria.last.text
 
-    await steps.announce(maria, "Семинар «Цифровая школа»", "20.11.2027 10:00")
-    await olga.press("Одобрить", message=steps.card(bot, "Анонс мероприятия № 2"))
-    announcement = await steps.submission(bot, 2)
+    announced = await steps.announce(maria, "Семинар «Цифровая школа»", "20.11.2027 10:00")
+    number = steps.sent_number(announced)
+    await olga.press("Одобрить", message=steps.card(bot, f"Анонс мероприятия № {number}"))
+    announcement = await steps.submission(bot, number)
     assert announcement.status is SubmissionStatus.APPROVED and not announcement.late
 
     clock.set(datetime(2027, 11, 19, 7, 5, tzinfo=UTC))
@@ -126,8 +128,9 @@ async def test_krasnodar_journey_apply_grant_announce_remind_report(bot, people,
     await maria.send(document=steps.pdf(bot, "otchet.pdf"))
     await maria.press("Готово")
     sent = await maria.press("Отправить")
-    assert "Отправлено в институт: отчёт за учебный год № 3" in sent
-    report = await steps.submission(bot, 3)
+    assert "Отправлено в институт: отчёт за учебный год № " in sent
+    report = await steps.submission(bot, steps.sent_number(sent))
+    assert report.id > announcement.id
     assert not report.late and report.school_year == 2027
     async with bot.app.uow_factory() as uow:
         [platform] = await uow.platforms.of_programme("krasnodar-digital")

@@ -39,7 +39,7 @@ def executed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     recorder = SimpleNamespace(execute=execute)
     monkeypatch.setitem(sys.modules, "bot.cli", recorder)
     monkeypatch.setattr(bot, "cli", recorder, raising=False)
-    monkeypatch.setattr("bot.__main__.setup_logging", lambda level: None)
+    monkeypatch.setattr("bot.__main__.setup_logging", lambda level, log_format: None)
     return commands
 
 
@@ -264,6 +264,13 @@ def test_sqlite_folder_without_write_permission(
             "localhost:8081",
             "must be the address of a Bot API server such as http://localhost:8081, or empty for api.telegram.org",
         ),
+        (
+            "WEBHOOK_URL",
+            "https://bot.example.org/telegram",  # without WEBHOOK_SECRET
+            "must be set with WEBHOOK_URL: the bot refuses requests that do not carry it",
+        ),
+        ("HEALTH_LISTEN", "9100", "must be host:port, such as 127.0.0.1:8080 or 0.0.0.0:9100"),
+        ("LOG_FORMAT", "xml", "'xml' is not a log format; use one of text, json"),
     ],
 )
 def test_wrong_value_names_the_setting(
@@ -276,7 +283,8 @@ def test_wrong_value_names_the_setting(
 ) -> None:
     _write_env(workdir, **{name: value})
     lines = _refused(["run"], capsys)
-    assert lines == [f"{name}: {line} {WHERE}"]
+    named = "WEBHOOK_SECRET" if name == "WEBHOOK_URL" else name
+    assert lines == [f"{named}: {line} {WHERE}"]
     assert TOKEN not in lines[0]
     assert executed == []
 
@@ -318,6 +326,17 @@ def test_settings_accept_what_the_comments_in_env_example_say() -> None:
     assert settings.bot_api_base_url == "http://localhost:8081"
     assert settings.staff_chat_id is None
     assert settings.sqlite_folder is None
+    webhook = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        webhook_url="https://bot.example.org/telegram",
+        webhook_secret="Abc_123-xyz",
+        webhook_listen="127.0.0.1:8443",
+        health_listen="[::1]:9100",
+        log_format="JSON",
+    )
+    assert webhook.webhook_address == ("127.0.0.1", 8443)
+    assert webhook.health_address == ("::1", 9100)
+    assert webhook.log_format == "json"
     default = Settings(_env_file=None)  # type: ignore[call-arg]
     assert default.sqlite_folder == Path("data")
     assert default.bot_token is None

@@ -26,8 +26,8 @@ def test_migrations_stairway(tmp_path: Path) -> None:
         migrate.upgrade(url, revision.revision)
 
 
-async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_database_url: str) -> None:
+    engine = create_engine(sqlite_database_url)
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1

@@ -35,6 +35,7 @@ from .protocol import (
 )
 from .trouble import Trouble
 from .updates import Updates
+from .webhook import Webhook
 from .world import Chat, SentMessage, User, World
 
 CallListener = Callable[[Call, int | None], None]
@@ -75,7 +76,11 @@ class FakeTelegram(Inspection):
         for table in (sending.METHODS, editing.METHODS, chats.METHODS):
             for name, method in table.items():
                 self._handlers[name.lower()] = (name, _bound(method, self._core))
-        self._handlers["getupdates"] = ("getUpdates", self._updates.get_updates)
+        self.webhook = Webhook()
+        self._handlers["getupdates"] = ("getUpdates", self._get_updates)
+        self._handlers["setwebhook"] = ("setWebhook", self.webhook.set_webhook)
+        self._handlers["deletewebhook"] = ("deleteWebhook", self.webhook.delete_webhook)
+        self._handlers["getwebhookinfo"] = ("getWebhookInfo", self.webhook.get_webhook_info)
         self._trouble = Trouble(clock, frozenset(self._handlers))
         self.retry_after_violations = self._trouble.retry_after_violations
         self.faults_injected = self._trouble.faults_injected
@@ -189,6 +194,20 @@ class FakeTelegram(Inspection):
 
     def _check_network(self) -> None:
         self._trouble.check_network()
+
+    async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
+        self.webhook.refuse_polling()
+        return await self._updates.get_updates(params)
+
+    async def deliver(
+        self, update: dict[str, Any], secret: str | None = None, url: str | None = None
+    ) -> int:
+        """POST `update` to the bot's webhook as Telegram does; the HTTP status it answered.
+
+        `secret` replaces the webhook's own (a forged request); "" sends no secret at all;
+        `url` picks one instance of several (see :meth:`.Webhook.deliver`).
+        """
+        return await self.webhook.deliver(update, secret, url)
 
     # ------------------------------------------------------------ update builders
 

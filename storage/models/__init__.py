@@ -6,7 +6,7 @@ registers them all with the mapper (relationships name each other by class name)
 
 from services.domain import Role, SubmissionKind, SubmissionStatus
 from storage.models.base import Base, UTCDateTime, fold, utcnow
-from storage.models.outbox import FsmRecord, Lease, Reminder, ReminderStatus
+from storage.models.outbox import FsmRecord, Lease, Reminder, ReminderStatus, SeenUpdate
 from storage.models.people import (
     AccessRequest,
     AccessRequestStatus,
@@ -53,6 +53,7 @@ __all__ = [
     "ReminderStatus",
     "Role",
     "School",
+    "SeenUpdate",
     "Submission",
     "SubmissionFile",
     "SubmissionKind",

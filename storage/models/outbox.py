@@ -86,3 +86,24 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(200), default=None)
     data: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SeenUpdate(Base):
+    """An update the bot has taken on, and whose it is.
+
+    Telegram delivers a webhook update again when its answer was slow: whichever instance
+    gets the copy finds the row and lets it be. On PostgreSQL the rows also keep one
+    person's updates in order across instances: an update waits while an earlier one of the
+    same person is received but not yet `handled` (see `storage.updates`).
+    """
+
+    __tablename__ = "seen_updates"
+    __table_args__ = (Index("ix_seen_updates_person", "person", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    person: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The Telegram user the update is from, if any."""
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    started: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Some instance is handling it (False: received by a webhook, waiting its turn)."""
+    handled: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -33,6 +33,19 @@ class OutboxRepository:
             return postgresql.insert(table)
         raise NotImplementedError(f"no insert-on-conflict for {dialect}")
 
+    async def depth(self, now: datetime) -> tuple[dict[str, int], datetime | None]:
+        """Rows by status, and the due time of the oldest row due and not yet sent."""
+        counts = await self._s.execute(
+            select(Reminder.status, func.count()).group_by(Reminder.status)
+        )
+        oldest = await self._s.scalar(
+            select(func.min(Reminder.due_at)).where(
+                Reminder.status.in_([ReminderStatus.PLANNED, ReminderStatus.CLAIMED]),
+                Reminder.due_at <= now,
+            )
+        )
+        return {str(status.value): count for status, count in counts.all()}, oldest
+
     async def insert_new(self, rows: Sequence[dict[str, Any]]) -> int:
         """Insert rows whose key is not taken yet; returns how many were inserted."""
         if not rows:
