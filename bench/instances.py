@@ -35,6 +35,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -53,7 +54,7 @@ LAST_ANSWER = "Как вести цифровой урок"
 """The walk's last answer: each walker's draft must hold it."""
 
 
-class Lost(Exception):
+class LostAnswerError(Exception):
     """An update got no answer: the rest of that person's walk needs it."""
 
 
@@ -97,7 +98,7 @@ class Balancer(Driver):
             await asyncio.wait_for(super().act(person, step, due), ANSWER_WITHIN)
         except TimeoutError:
             self.lost += 1
-            raise Lost from None
+            raise LostAnswerError from None
 
     async def close(self) -> None:
         await self._session.close()
@@ -147,17 +148,43 @@ async def _until_up(balancer: Balancer, person: Person) -> None:
     )
 
 
+def _postgres_cpu(server: postgres.PostgresServer) -> float:
+    """CPU seconds of the throwaway cluster so far: the postmaster, its live backends, and
+    the backends that ended (their time is in the postmaster's cutime, cstime); 0 for a
+    server not started here."""
+    socket_dir = server.admin_url.query.get("host")
+    pid_file = Path(str(socket_dir)) / "data" / "postmaster.pid"
+    if not isinstance(socket_dir, str) or not pid_file.exists():
+        return 0.0
+    postmaster = int(pid_file.read_text().split()[0])
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            ticks += sum(int(value) for value in fields[11:15])
+        elif parent == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     instances: int
     figures: Figures
+    postgres_cpu: float = 0.0
     lost: int = 0
     duplicated: int = 0
     copies: int = 0
     drafts: dict[str, int] = field(default_factory=dict)
 
 
-async def _measure(url: str, count: int, args: argparse.Namespace) -> Result:
+async def _measure(
+    server: postgres.PostgresServer, url: str, count: int, args: argparse.Namespace
+) -> Result:
     """`count` instances on the fresh database `url`."""
     if True:
         await throughput._seed(url, args.coordinators + 1)
@@ -172,11 +199,12 @@ async def _measure(url: str, count: int, args: argparse.Namespace) -> Result:
             people = throughput._people(fake, 0, args.coordinators + 1)
             await _until_up(balancer, people[-1])
             walkers = people[:-1]
-            cpu = sum(child.cpu() for child in children)
+            cpu, postgres_cpu = sum(child.cpu() for child in children), _postgres_cpu(server)
             figures = await _closed_loop(balancer, walkers, args.walks)
             figures.cpu = sum(child.cpu() for child in children) - cpu
+            postgres_cpu = _postgres_cpu(server) - postgres_cpu
             await asyncio.sleep(args.grace)  # an answer given twice would arrive by now
-            result = Result(count, figures, balancer.lost, copies=balancer.copies)
+            result = Result(count, figures, postgres_cpu, balancer.lost, copies=balancer.copies)
             result.duplicated = sum(
                 max(0, balancer.answers[p.user.id] - balancer.sent[p.user.id]) for p in walkers
             )
@@ -202,7 +230,7 @@ async def _closed_loop(driver: Balancer, people: list[Person], walks: int) -> Fi
             for step in steps:
                 try:
                     await driver.act(person, step)
-                except Lost:
+                except LostAnswerError:
                     return
 
     start = time.monotonic()
@@ -273,7 +301,7 @@ def main() -> int:
         for count in args.instances:
             with server.database() as url:
                 migrate.upgrade(url)
-                results.append(asyncio.run(_measure(url, count, args)))
+                results.append(asyncio.run(_measure(server, url, count, args)))
     report(echo, results, args, load)
     failed = any(r.lost or r.duplicated or r.drafts["once"] != args.coordinators for r in results)
     return 1 if failed else 0
@@ -292,6 +320,8 @@ def report(echo: Figures, results: list[Result], args: argparse.Namespace, load:
     for result in results:
         name = f"{result.instances} instance{'s' if result.instances > 1 else ''}"
         print(f"{name:<16}{_figures(result.figures)}  ratio to echo {_ratio(result.figures, echo)}")
+        postgres_ms = 1000 * result.postgres_cpu / max(result.figures.updates, 1)
+        print(f"{'':16}PostgreSQL server cpu {postgres_ms:6.2f} ms/update")
         print(
             f"{'':16}lost {result.lost}  duplicated {result.duplicated}  copies sent "
             f"{result.copies}  drafts once {result.drafts['once']}/{args.coordinators}, "
