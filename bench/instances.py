@@ -16,8 +16,8 @@ person's consecutive updates reach different instances), and a copy of every
 answer was slow.
 
 Measured for each count, in the same run: updates/s and p50/p95 latency (from the POST to
-the bot's answer reaching the fake); CPU ms per update summed over the instances (the
-PostgreSQL server's CPU is not in it); lost answers (an update with no answer within
+the bot's answer reaching the fake); CPU ms per update summed over the instances, and
+apart the PostgreSQL cluster's and this process's (the fake and the balancer); lost answers (an update with no answer within
 `ANSWER_WITHIN`); duplicated answers (bot messages beyond the one each step gets); and that
 each walker's announcement draft exists once in the database, with the walk's last answer.
 """
@@ -176,6 +176,7 @@ class Result:
     instances: int
     figures: Figures
     postgres_cpu: float = 0.0
+    parent_cpu: float = 0.0
     lost: int = 0
     duplicated: int = 0
     copies: int = 0
@@ -200,11 +201,15 @@ async def _measure(
             await _until_up(balancer, people[-1])
             walkers = people[:-1]
             cpu, postgres_cpu = sum(child.cpu() for child in children), _postgres_cpu(server)
+            parent_cpu = time.process_time()
             figures = await _closed_loop(balancer, walkers, args.walks)
             figures.cpu = sum(child.cpu() for child in children) - cpu
             postgres_cpu = _postgres_cpu(server) - postgres_cpu
+            parent_cpu = time.process_time() - parent_cpu
             await asyncio.sleep(args.grace)  # an answer given twice would arrive by now
-            result = Result(count, figures, postgres_cpu, balancer.lost, copies=balancer.copies)
+            result = Result(
+                count, figures, postgres_cpu, parent_cpu, balancer.lost, copies=balancer.copies
+            )
             result.duplicated = sum(
                 max(0, balancer.answers[p.user.id] - balancer.sent[p.user.id]) for p in walkers
             )
@@ -320,8 +325,12 @@ def report(echo: Figures, results: list[Result], args: argparse.Namespace, load:
     for result in results:
         name = f"{result.instances} instance{'s' if result.instances > 1 else ''}"
         print(f"{name:<16}{_figures(result.figures)}  ratio to echo {_ratio(result.figures, echo)}")
-        postgres_ms = 1000 * result.postgres_cpu / max(result.figures.updates, 1)
-        print(f"{'':16}PostgreSQL server cpu {postgres_ms:6.2f} ms/update")
+        updates = max(result.figures.updates, 1)
+        print(
+            f"{'':16}cpu elsewhere: PostgreSQL server {1000 * result.postgres_cpu / updates:.2f}"
+            f" ms/update, this process (fake Telegram, balancer) "
+            f"{1000 * result.parent_cpu / updates:.2f} ms/update"
+        )
         print(
             f"{'':16}lost {result.lost}  duplicated {result.duplicated}  copies sent "
             f"{result.copies}  drafts once {result.drafts['once']}/{args.coordinators}, "
