@@ -50,6 +50,8 @@ from tests import postgres
 SECRET = "bench-webhook-secret"
 ANSWER_WITHIN = 30.0
 """Seconds without an answer after which an update counts as lost."""
+IDLE = 3.0
+"""Seconds the instances are watched doing nothing, before the loop."""
 LAST_ANSWER = "Как вести цифровой урок"
 """The walk's last answer: each walker's draft must hold it."""
 
@@ -177,6 +179,10 @@ class Result:
     figures: Figures
     postgres_cpu: float = 0.0
     parent_cpu: float = 0.0
+    transactions: tuple[int, int] = (0, 0)
+    idle_cpu: float = 0.0
+    """CPU seconds per second of the instances together, before the loop (planner, sender)."""
+    """Commits and rollbacks in the database over the closed loop (pg_stat_database)."""
     lost: int = 0
     duplicated: int = 0
     copies: int = 0
@@ -187,41 +193,47 @@ async def _measure(
     server: postgres.PostgresServer, url: str, count: int, args: argparse.Namespace
 ) -> Result:
     """`count` instances on the fresh database `url`."""
-    if True:
-        await throughput._seed(url, args.coordinators + 1)
-        fake = FakeTelegram(throughput.TOKEN, limits=RateLimits(enabled=False))
-        api_url = await fake.start()
-        fake.world.add_group(throughput.STAFF_CHAT_ID, "Сотрудники")
-        balancer: Balancer | None = None
-        try:
-            started = [await _instance(api_url, url) for _ in range(count)]
-            children = [child for child, _ in started]
-            balancer = Balancer(fake, [address for _, address in started], args.copy_every)
-            people = throughput._people(fake, 0, args.coordinators + 1)
-            await _until_up(balancer, people[-1])
-            walkers = people[:-1]
-            cpu, postgres_cpu = sum(child.cpu() for child in children), _postgres_cpu(server)
-            parent_cpu = time.process_time()
-            figures = await _closed_loop(balancer, walkers, args.walks)
-            figures.cpu = sum(child.cpu() for child in children) - cpu
-            postgres_cpu = _postgres_cpu(server) - postgres_cpu
-            parent_cpu = time.process_time() - parent_cpu
-            await asyncio.sleep(args.grace)  # an answer given twice would arrive by now
-            result = Result(
-                count, figures, postgres_cpu, parent_cpu, balancer.lost, copies=balancer.copies
-            )
-            result.duplicated = sum(
-                max(0, balancer.answers[p.user.id] - balancer.sent[p.user.id]) for p in walkers
-            )
-            for child in children:
-                await child.finish()
-            result.drafts = await _drafts(url, [p.user.id for p in walkers])
-            return result
-        finally:
-            if balancer is not None:
-                await balancer.close()
-            await throughput._stop_children()
-            await fake.stop()
+    await throughput._seed(url, args.coordinators + 1)
+    fake = FakeTelegram(throughput.TOKEN, limits=RateLimits(enabled=False))
+    api_url = await fake.start()
+    fake.world.add_group(throughput.STAFF_CHAT_ID, "Сотрудники")
+    balancer: Balancer | None = None
+    try:
+        started = [await _instance(api_url, url) for _ in range(count)]
+        children = [child for child, _ in started]
+        balancer = Balancer(fake, [address for _, address in started], args.copy_every)
+        people = throughput._people(fake, 0, args.coordinators + 1)
+        await _until_up(balancer, people[-1])
+        walkers = people[:-1]
+        idle = sum(child.cpu() for child in children)
+        await asyncio.sleep(IDLE)
+        idle = (sum(child.cpu() for child in children) - idle) / IDLE
+        cpu, postgres_cpu = sum(child.cpu() for child in children), _postgres_cpu(server)
+        parent_cpu, transactions = time.process_time(), await _transactions(url)
+        figures = await _closed_loop(balancer, walkers, args.walks)
+        figures.cpu = sum(child.cpu() for child in children) - cpu
+        postgres_cpu = _postgres_cpu(server) - postgres_cpu
+        parent_cpu = time.process_time() - parent_cpu
+        await asyncio.sleep(args.grace)  # an answer given twice would arrive by now
+        commits, rollbacks = (
+            a - b for a, b in zip(await _transactions(url), transactions, strict=True)
+        )
+        result = Result(
+            count, figures, postgres_cpu, parent_cpu, (commits, rollbacks), balancer.lost
+        )
+        result.copies, result.idle_cpu = balancer.copies, idle
+        result.duplicated = sum(
+            max(0, balancer.answers[p.user.id] - balancer.sent[p.user.id]) for p in walkers
+        )
+        for child in children:
+            await child.finish()
+        result.drafts = await _drafts(url, [p.user.id for p in walkers])
+        return result
+    finally:
+        if balancer is not None:
+            await balancer.close()
+        await throughput._stop_children()
+        await fake.stop()
 
 
 async def _closed_loop(driver: Balancer, people: list[Person], walks: int) -> Figures:
@@ -243,6 +255,26 @@ async def _closed_loop(driver: Balancer, people: list[Person], walks: int) -> Fi
     seconds = time.monotonic() - start
     latencies = [latency for person in people for latency in person.latencies]
     return Figures(len(latencies), seconds, 0.0, latencies)
+
+
+async def _transactions(database_url: str) -> tuple[int, int]:
+    """Commits and rollbacks of the database so far (the statistics lag up to a second)."""
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+
+    engine = create_engine(database_url)
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                text(
+                    "SELECT xact_commit, xact_rollback FROM pg_stat_database"
+                    " WHERE datname = current_database()"
+                )
+            )
+        ).one()
+    await engine.dispose()
+    return int(row[0]), int(row[1])
 
 
 async def _drafts(database_url: str, walkers: list[int]) -> dict[str, int]:
@@ -330,6 +362,14 @@ def report(echo: Figures, results: list[Result], args: argparse.Namespace, load:
             f"{'':16}cpu elsewhere: PostgreSQL server {1000 * result.postgres_cpu / updates:.2f}"
             f" ms/update, this process (fake Telegram, balancer) "
             f"{1000 * result.parent_cpu / updates:.2f} ms/update"
+        )
+        commits, rollbacks = result.transactions
+        print(
+            f"{'':16}idle, before the loop: {1000 * result.idle_cpu:.0f} ms cpu/s (all instances)"
+        )
+        print(
+            f"{'':16}per update: {commits / updates:.1f} commits, {rollbacks / updates:.1f}"
+            " rollbacks in the database"
         )
         print(
             f"{'':16}lost {result.lost}  duplicated {result.duplicated}  copies sent "
