@@ -50,8 +50,9 @@ from tests import postgres
 SECRET = "bench-webhook-secret"
 ANSWER_WITHIN = 30.0
 """Seconds without an answer after which an update counts as lost."""
-IDLE = 3.0
-"""Seconds the instances are watched doing nothing, before the loop."""
+SETTLED = 0.03
+"""CPU seconds per second of an instance doing nothing: once each is below, the loop starts
+(at start-up an instance imports the file libraries in a thread, for seconds of CPU)."""
 LAST_ANSWER = "Как вести цифровой урок"
 """The walk's last answer: each walker's draft must hold it."""
 
@@ -173,6 +174,17 @@ def _postgres_cpu(server: postgres.PostgresServer) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+async def _settled(children: list[Child], at_most: float = 60.0) -> float:
+    """Wait until the instances do nothing (or `at_most` s); their CPU s/s by then."""
+    deadline = time.monotonic() + at_most
+    while True:
+        before = sum(child.cpu() for child in children)
+        await asyncio.sleep(1.0)
+        rate = sum(child.cpu() for child in children) - before
+        if rate < SETTLED * len(children) or time.monotonic() > deadline:
+            return rate
+
+
 @dataclass
 class Result:
     instances: int
@@ -181,7 +193,7 @@ class Result:
     parent_cpu: float = 0.0
     transactions: tuple[int, int] = (0, 0)
     idle_cpu: float = 0.0
-    """CPU seconds per second of the instances together, before the loop (planner, sender)."""
+    """CPU seconds per second of the instances together, doing nothing before the loop."""
     """Commits and rollbacks in the database over the closed loop (pg_stat_database)."""
     lost: int = 0
     duplicated: int = 0
@@ -205,9 +217,7 @@ async def _measure(
         people = throughput._people(fake, 0, args.coordinators + 1)
         await _until_up(balancer, people[-1])
         walkers = people[:-1]
-        idle = sum(child.cpu() for child in children)
-        await asyncio.sleep(IDLE)
-        idle = (sum(child.cpu() for child in children) - idle) / IDLE
+        idle = await _settled(children)
         cpu, postgres_cpu = sum(child.cpu() for child in children), _postgres_cpu(server)
         parent_cpu, transactions = time.process_time(), await _transactions(url)
         figures = await _closed_loop(balancer, walkers, args.walks)
@@ -364,9 +374,7 @@ def report(echo: Figures, results: list[Result], args: argparse.Namespace, load:
             f"{1000 * result.parent_cpu / updates:.2f} ms/update"
         )
         commits, rollbacks = result.transactions
-        print(
-            f"{'':16}idle, before the loop: {1000 * result.idle_cpu:.0f} ms cpu/s (all instances)"
-        )
+        print(f"{'':16}idle before the loop: {1000 * result.idle_cpu:.0f} ms cpu/s, all instances")
         print(
             f"{'':16}per update: {commits / updates:.1f} commits, {rollbacks / updates:.1f}"
             " rollbacks in the database"
