@@ -15,11 +15,13 @@ person's consecutive updates reach different instances), and a copy of every
 `--copy-every`-th update to the instance after, as Telegram redelivers an update whose
 answer was slow.
 
-Measured for each count, in the same run: updates/s and p50/p95 latency (from the POST to
-the bot's answer reaching the fake); CPU ms per update summed over the instances, and
-apart the PostgreSQL cluster's and this process's (the fake and the balancer); lost answers (an update with no answer within
-`ANSWER_WITHIN`); duplicated answers (bot messages beyond the one each step gets); and that
-each walker's announcement draft exists once in the database, with the walk's last answer.
+Measured for each count, in the same run, once the instances are idle: updates/s and
+p50/p95 latency (from the POST to the bot's answer reaching the fake); CPU ms per update
+summed over the instances, and apart the PostgreSQL cluster's and this process's (the fake
+and the balancer). Checked: lost answers (no answer within `ANSWER_WITHIN`), duplicated
+answers (bot messages beyond one per update: each step of the walk gets exactly one), and
+that each walker's announcement draft exists once in the database, with the walk's last
+answer. The exit code is 1 when a check fails.
 """
 
 from __future__ import annotations
