@@ -121,9 +121,13 @@ class Driver:
         if step.dialog:
             self.dialog_updates.add(str(update["update_id"]))
         answered = self._waiting[person.user.id] = asyncio.Event()
-        self.fake.enqueue(update)
+        await self.send(update)
         await answered.wait()
         person.latencies.append(time.monotonic() - start)
+
+    async def send(self, update: dict[str, Any]) -> None:
+        """Hand `update` to the bot: here into the getUpdates queue it polls."""
+        self.fake.enqueue(update)
 
     async def all_answered(self, people: Sequence[Person], update: str) -> None:
         """Everyone sends `update` at once; returns when each has an answer."""
@@ -438,12 +442,16 @@ async def _run_once(args: argparse.Namespace, url: str) -> dict[str, Any]:
         echo = await _echo(fake, api_url, url, args.coordinators, args.echo_messages)
         return {"echo": echo, **await _coordbot(fake, api_url, url, args)}
     finally:
-        for process in _spawned:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-        _spawned.clear()
+        await _stop_children()
         await fake.stop()
+
+
+async def _stop_children() -> None:
+    for process in _spawned:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    _spawned.clear()
 
 
 def main() -> int:
