@@ -55,9 +55,11 @@ class UpdateScope(BaseMiddleware):
     PostgreSQL recorded in the database (`storage.updates.take`), where it also waits for the
     person's earlier updates and its connection holds the person's lock across instances
     (`updates.person_lock`).
-    It is opened after the person's lock (their updates are handled one at a time, and the
-    ones waiting hold no connection) and at most `limit` at once, below the pool's size, so
-    no crowd can exhaust the pool: the rest wait their turn here. The dialog state is read
+    It is opened after the person's in-process lock (their updates are handled one at a time,
+    and the ones waiting for it hold no connection) and at most `limit` at once, below the
+    pool's size, so no crowd can exhaust the pool: the rest wait their turn here. (On
+    PostgreSQL the wait for an earlier update handled by another instance happens inside a
+    slot, on its connection, for at most `updates.WAIT_FOR_EARLIER` seconds.) The dialog state is read
     once and written with the update's commit; a question left past its `expires_at` is
     closed before the update is handled.
     """
@@ -109,10 +111,19 @@ class UpdateScope(BaseMiddleware):
                     result, uow = await self._handle(handler, event, data, context, connection)
             finally:
                 if shared is not None:
-                    await updates.handled(connection, shared)
+                    await self._mark_handled(connection, shared)
         if uow.outbox_written:
             self._kick.set()
         return result
+
+    @staticmethod
+    async def _mark_handled(connection: AsyncConnection, update_id: int) -> None:
+        """Best effort: a failure here must not hide the handler's own error; a mark that
+        did not land costs the person's next update one wait (`updates.wait_for_earlier`)."""
+        try:
+            await updates.handled(connection, update_id)
+        except Exception:
+            log.exception("update %s: could not mark it handled", update_id)
 
     async def _handle(
         self,
@@ -287,19 +298,24 @@ class AnswerCallbacks(BaseMiddleware):
     def __init__(self, calls: UiCalls, within: float = ANSWER_WITHIN) -> None:
         self._calls = calls
         self._within = within
+        self._late: set[asyncio.Task[None]] = set()
+        """Answers the watchdog started: held until done (the loop keeps only weak ones)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, CallbackQuery):
             return await handler(event, data)
-        watchdog = asyncio.get_running_loop().call_later(
-            self._within, lambda: asyncio.ensure_future(self._answer(event))
-        )
+        watchdog = asyncio.get_running_loop().call_later(self._within, self._answer_late, event)
         try:
             result = await handler(event, data)
         finally:
             watchdog.cancel()  # on a failure the error handler answers, saying so
         await self._answer(event)
         return result
+
+    def _answer_late(self, query: CallbackQuery) -> None:
+        task = asyncio.ensure_future(self._answer(query))
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
 
     async def _answer(self, query: CallbackQuery) -> None:
         if self._calls.answered(query.id):

@@ -17,7 +17,7 @@ from aiogram.methods.base import TelegramType
 from bot.app import App
 from bot.health import start_health
 from bot.scheduler import Reminders
-from bot.webhook import start_webhook
+from bot.webhook import start_webhook, stop_webhook
 from handlers.ui.menu import publish_commands
 from services.exports import libraries
 
@@ -98,7 +98,7 @@ async def serve_webhook(app: App) -> None:
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
+        await stop_webhook(runner)
 
 
 async def run(app: App) -> int:

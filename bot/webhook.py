@@ -23,6 +23,9 @@ from storage import updates
 
 log = logging.getLogger(__name__)
 
+FINISH_WITHIN = 30.0
+"""Seconds a stopping instance gives the updates it has already answered with 200."""
+
 
 class RecordingRequestHandler(SimpleRequestHandler):
     """Records each update (and whose it is) before answering Telegram, then handles it.
@@ -55,11 +58,14 @@ class RecordingRequestHandler(SimpleRequestHandler):
         return web.json_response({}, dumps=bot.session.json_dumps)
 
 
+HANDLER = web.AppKey("coordbot_webhook_handler", RecordingRequestHandler)
+
+
 async def start_webhook(app: App) -> web.AppRunner:
     """Serve the webhook on WEBHOOK_LISTEN, then tell Telegram where it is (setWebhook).
 
     Every instance sets the same webhook: the call is idempotent, and whichever instance
-    starts last leaves it as it was. Stop with `runner.cleanup()`.
+    starts last leaves it as it was. Stop with `stop_webhook(runner)`.
     """
     settings = app.settings
     assert settings.webhook_url is not None and settings.webhook_secret is not None
@@ -67,6 +73,7 @@ async def start_webhook(app: App) -> web.AppRunner:
     server = web.Application()
     handler = RecordingRequestHandler(app, secret)
     handler.register(server, path=urlsplit(settings.webhook_url).path or "/")
+    server[HANDLER] = handler
     setup_application(server, app.dispatcher, bot=app.bot)
     runner = web.AppRunner(server, access_log=None)
     await runner.setup()
@@ -79,3 +86,20 @@ async def start_webhook(app: App) -> web.AppRunner:
     )
     log.info("webhook: listening on %s:%s for %s", host, port, settings.webhook_url)
     return runner
+
+
+async def stop_webhook(runner: web.AppRunner, within: float = FINISH_WITHIN) -> None:
+    """Take no more requests, let the updates already answered finish, then close.
+
+    Telegram got a 200 for each of them and will not send them again: closing at once would
+    lose them (and, on PostgreSQL, leave them unhandled for the person's next update to wait
+    for).
+    """
+    for site in list(runner.sites):
+        await site.stop()
+    pending = set(runner.app[HANDLER]._background_feed_update_tasks)
+    if pending:
+        _done, late = await asyncio.wait(pending, timeout=within)
+        if late:
+            log.warning("webhook: stopping with %d updates still being handled", len(late))
+    await runner.cleanup()

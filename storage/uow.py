@@ -28,10 +28,12 @@ from storage.repositories.windows import WindowRepository
 BeforeCommit = Callable[[], Awaitable[None]]
 
 WROTE = "wrote"
-"""`Session.info` key: an UPDATE, INSERT or DELETE statement ran in the open transaction.
+"""`Session.info` key: an UPDATE, INSERT or DELETE statement ran, or a flush, in the open
+transaction.
 
-Such statements leave no trace in `session.dirty`, yet on SQLite they hold the database's
-write lock until the commit: `finish` must not leave it held across a call to Telegram.
+Neither leaves a trace in `session.new` or `session.dirty`, yet the write is uncommitted, and
+on SQLite it holds the database's write lock until the commit: `finish` must commit it, and
+before any call to Telegram.
 """
 
 
@@ -39,6 +41,13 @@ write lock until the commit: `finish` must not leave it held across a call to Te
 def _note_writes(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
         state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    """An autoflush before a query empties `session.new` and `dirty`: the write is still
+    uncommitted and must be committed by `finish`."""
+    session.info[WROTE] = True
 
 
 @event.listens_for(Session, "after_transaction_end")

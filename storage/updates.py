@@ -95,8 +95,22 @@ async def wait_for_earlier(connection: AsyncConnection, update_id: int, person: 
     )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT_FOR_EARLIER
-    while await connection.scalar(earlier) and loop.time() < deadline:
+    while await connection.scalar(earlier):
         await connection.rollback()
+        if loop.time() >= deadline:
+            # Lost with its instance: marked done, so that the person's next updates do not
+            # wait for it too (it would otherwise hold them back until it is forgotten).
+            await connection.execute(
+                update(SeenUpdate)
+                .where(
+                    SeenUpdate.person == person,
+                    SeenUpdate.update_id < update_id,
+                    SeenUpdate.handled.is_(False),
+                )
+                .values(handled=True)
+            )
+            await connection.commit()
+            return
         await asyncio.sleep(LOOK_AGAIN)
     await connection.rollback()
 
@@ -159,6 +173,12 @@ async def person_lock(connection: AsyncConnection, person: int | None) -> AsyncI
         yield
     finally:
         if not connection.invalidated:
-            await connection.rollback()
-            await connection.execute(select(func.pg_advisory_unlock(key)))
-            await connection.commit()
+            try:
+                await connection.rollback()
+                await connection.execute(select(func.pg_advisory_unlock(key)))
+                await connection.commit()
+            except BaseException:
+                # Back in the pool still holding the lock, the connection would block the
+                # person's updates for good: closed instead, which releases it.
+                await connection.invalidate()
+                raise

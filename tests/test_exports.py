@@ -187,7 +187,8 @@ async def test_audit_of_a_submission_and_the_audit_log_are_for_staff(
     assert "Анонс мероприятия № 2" in answer
     assert "Иванова Мария Петровна · отправка" in answer
     assert "Ольга · отклонение" in answer and "«Перенесите на январь»" in answer
-    assert "Укажите номер заявки" in await olga.send("/audit abc")
+    for wrong in ("/audit abc", "/audit ²", "/audit 99999999999"):
+        assert "Укажите номер заявки" in await olga.send(wrong)
     assert "Заявки № 99 нет." in await olga.send("/audit 99")
 
     await olga.send("/export audit 23.11.2026")

@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import App, create_app
-from bot.webhook import start_webhook
+from bot.webhook import start_webhook, stop_webhook
 from services.programmes.loader import load_presets
 from tests.harness import LIMITS, BotUnderTest, Person, close_quickly
 
@@ -46,7 +46,7 @@ def instance(bot: BotUnderTest) -> Instance:
         try:
             yield app, url
         finally:
-            await runner.cleanup()
+            await stop_webhook(runner, within=10)
             await close_quickly(app.bot)
             await close_quickly(app.sender.bot)
             await app.close()
@@ -84,6 +84,18 @@ async def test_an_update_delivered_again_is_answered_once(
         await bot.fake.wait_until(lambda: "Шаг 2 из 7" in (maria.last.text or ""), within=10)
     answers = [m.text or "" for m in maria.messages()[before:]]
     assert len(answers) == 2 and "Шаг 1 из 7" in answers[0], answers
+
+
+async def test_a_stopping_instance_finishes_what_it_answered(
+    bot: BotUnderTest, instance: Instance, people: Callable[..., Person]
+) -> None:
+    """Telegram got its 200 and will not send the update again: a SIGTERM right after must
+    not lose the answer (a redeploy)."""
+    stranger = people("Пётр")
+    async with instance():
+        bot.fake.delay_next("sendMessage", 1.0)
+        assert await bot.fake.deliver(bot.fake.message_update(stranger.user, "/help")) == 200
+    assert len(stranger.messages()) == 1
 
 
 @pytest.mark.postgres

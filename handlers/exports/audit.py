@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,7 +43,7 @@ def _extra(details: Mapping[str, Any]) -> str:
 
 async def cmd_audit(message: Message, command: CommandObject, ctx: Ctx) -> None:
     argument = (command.args or "").strip().lstrip("№").strip()
-    if not argument.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", argument):  # not "²", nor past the database's integers
         await message.answer(_("Укажите номер заявки: /audit 12"))
         return
     found = await audit.of_submission(ctx.uow, int(argument))

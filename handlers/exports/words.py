@@ -126,6 +126,7 @@ def actions() -> dict[str, str]:
         "review.reject": _("отклонение"),
         "review.expert_conclusion": _("экспертное заключение"),
         "status.grant": _("записан приказ о статусе"),
+        "status.certificate": _("записан день публикации свидетельства"),
         "event.outcome": _("отметка, как прошло мероприятие"),
         "council.set": _("назначена дата Учёного совета"),
         "access.request": _("запрос доступа"),

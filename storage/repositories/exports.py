@@ -52,9 +52,9 @@ def _flag(column: Any) -> Any:
 async def stream(session: AsyncSession, statement: Query) -> AsyncGenerator[Sequence[Found], None]:
     """The rows of `statement`, `PARTITION` at a time."""
     connection = await session.connection()
-    result = await connection.stream(statement)
-    async for part in result.partitions(PARTITION):
-        yield part
+    async with connection.stream(statement) as result:  # closed however the reader stops
+        async for part in result.partitions(PARTITION):
+            yield part
 
 
 async def rows(session: AsyncSession, statement: Query) -> list[Found]:
