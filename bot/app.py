@@ -22,9 +22,9 @@ from bot.middlewares import (
     LeaveQuestion,
     LocaleMiddleware,
     UpdateLogMiddleware,
-    UpdateScope,
 )
 from bot.pacing import Limits
+from bot.scope import UpdateScope
 from bot.staff import StaffDirectory
 from bot.telegram import CommitFirst, KeepResponseModels, UiCalls, create_bare_bot
 from bot.telegram_retry import RetryMiddleware

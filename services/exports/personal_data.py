@@ -1,10 +1,12 @@
 """Personal data (152-ФЗ): everything stored about one person, and erasing it.
 
 The export is a JSON document of every row that names the person or was written by them.
-Erasure removes their name and contacts wherever the bot keeps them (their profile, their
+Erasure removes their name and contacts from the records about them (their profile, their
 access requests, the names their reviews and decisions recorded) and their unfinished
 dialogs; what they did stays in the audit log and on the submissions, attributed to
-«удалённый пользователь». Their Telegram id stays, as the key of what they did.
+«удалённый пользователь». Their Telegram id stays, as the key of what they did. What they
+wrote into a sent submission (a contact line of an application, say) stays in it: the
+submission is the school's document, which the institute keeps.
 """
 
 from __future__ import annotations
