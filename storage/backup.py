@@ -39,11 +39,17 @@ def backup(database_url: str, target: Path) -> str:
 
 
 def _sqlite_backup(source: Path, target: Path) -> None:
-    with (
-        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as origin,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        origin.backup(copy)
+    """Readable by its owner only (it holds personal data); no half-written file on failure."""
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        with (
+            closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as origin,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            origin.backup(copy)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def _pg_dump(database_url: str, target: Path) -> str:

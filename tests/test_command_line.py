@@ -354,6 +354,7 @@ def test_sqlite_backup_then_restore_gives_the_same_data(operator: Operator) -> N
     code, out, err = operator("backup", "copy.db")
     assert code == 0, err
     assert "SQLite online backup" in out
+    assert (operator.folder / "copy.db").stat().st_mode & 0o077 == 0, "personal data: owner only"
     _import(operator, LATER_SCHOOLS)  # the bot goes on after the backup
     assert len(_sqlite_schools(database)) == 3
 
