@@ -75,6 +75,9 @@ class Screen:
     def act_as(self, name: str) -> None:
         self.page.locator("#people-list li", has_text=name).click()
         self.expect(self.page.locator("#people-list li.active"), name)
+        # their own chats listed (a private chat's id is the person's), not the last person's
+        person = self.page.locator("#people-list li.active").get_attribute("data-person")
+        self.page.locator(f'#chat-list li[data-chat="{person}"]').wait_for(timeout=STEP)
 
     def chat(self, title: str) -> None:
         self.page.locator("#chat-list li", has_text=title).click()

@@ -184,7 +184,7 @@ async def test_audit_of_a_submission_and_the_audit_log_are_for_staff(
     olga = await _two_announcements(bot, people, coordinator)
 
     answer = await olga.send("/audit 2")
-    assert "Анонс мероприятия № 2" in answer
+    assert "Журнал действий: анонс мероприятия № 2" in answer
     assert "Иванова Мария Петровна · отправка" in answer
     assert "Ольга · отклонение" in answer and "«Перенесите на январь»" in answer
     for wrong in ("/audit abc", "/audit ²", "/audit 99999999999"):

@@ -128,6 +128,7 @@ async function choosePerson(id, chatId) {
   state.me = id;
   document.querySelectorAll("#people li").forEach((li) => li.classList.toggle("active", Number(li.dataset.person) === id));
   state.seen = {};
+  $("chat-list").replaceChildren();  // the last person's chats are not this one's to open
   await loadChats(true);
   await openChat(chatId && state.chats.some((c) => c.id === chatId) ? chatId : state.chats[0].id);
 }
