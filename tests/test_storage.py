@@ -7,11 +7,13 @@ from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.fsm import DatabaseStorage
+from storage.models import School
+from storage.uow import UnitOfWorkFactory
 
 
 def test_migrations_stairway(tmp_path: Path) -> None:
@@ -61,3 +63,20 @@ async def test_concurrent_writers_of_different_people_do_not_collide(database_ur
     await asyncio.gather(*(storage.set_data(k, {"n": k.user_id}) for k in keys))
     assert [(await storage.get_data(k))["n"] for k in keys] == list(range(1, 21))
     await engine.dispose()
+
+
+async def test_a_write_flushed_before_a_query_is_committed_at_the_end(database_url: str) -> None:
+    """An autoflush empties `session.new`; the end of the update must commit all the same."""
+    engine = create_engine(database_url)
+    factory = UnitOfWorkFactory(create_session_factory(engine))
+    try:
+        async with factory() as uow:
+            uow.session.add(School(name="Лицей № 7", name_key="лицей № 7"))
+            await uow.session.scalar(select(func.count()).select_from(School))  # autoflush
+            assert not uow.session.new
+            await uow.finish()
+        async with factory() as uow:
+            names = await uow.session.scalars(select(School.name))
+            assert list(names) == ["Лицей № 7"]
+    finally:
+        await engine.dispose()
