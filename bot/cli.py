@@ -161,7 +161,15 @@ async def person(
     if not erased.changed:
         print(_("ФИО и контакты пользователя {id} уже удалены.").format(id=telegram_id))
         return 0
-    changed = ", ".join(f"{kind} {count}" for kind, count in erased.changed.items())
+    labels = {
+        "person": _("профиль"),
+        "access_requests": _("запросы доступа"),
+        "access_requests_decided": _("решения по запросам доступа"),
+        "submissions_reviewed": _("рассмотренные документы"),
+        "audit": _("записи журнала действий"),
+        "dialogs": _("незаконченные анкеты"),
+    }
+    changed = ", ".join(f"{labels[kind]}: {count}" for kind, count in erased.changed.items())
     print(
         _("ФИО и контакты пользователя {id} удалены ({changed}).").format(
             id=telegram_id, changed=changed

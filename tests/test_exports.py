@@ -445,7 +445,11 @@ async def test_personal_data_export_and_erasure(bot, people, coordinator, capsys
     with i18n.context(), i18n.use_locale("ru"):
         assert await cli.person(bot.settings, "erase", olga.id) == 0
         assert await cli.person(bot.settings, "erase", coordinator.id) == 0
-    assert "ФИО и контакты пользователя" in capsys.readouterr().out
+    erased = capsys.readouterr().out
+    assert "ФИО и контакты пользователя" in erased and "профиль: 1" in erased
+    with i18n.context(), i18n.use_locale("ru"):
+        assert await cli.person(bot.settings, "erase", coordinator.id) == 0
+    assert "уже удалены" in capsys.readouterr().out, "a second erasure changes nothing"
     history = await people("Иван", staff=True).send("/audit 2")
     assert "Ольга" not in history and "Иванова" not in history
     assert history.count("удалённый пользователь") == 2  # who sent it, who rejected it

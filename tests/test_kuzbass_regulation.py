@@ -45,6 +45,7 @@ async def test_a_regional_tutor_joins_the_community_and_hears_of_the_platforms_e
     await olga.send_in(bot.fake.world.chats[STAFF_CHAT_ID], "/invite тьютор")
     invitation = _staff_said(bot)
     assert "Приглашение в региональное тьюторское сообщество" in invitation
+    assert "всех площадок программы «" in invitation, "one programme, named once in «»"
     code = re.search(r"start=([\w-]+)", invitation)[1]
 
     tutor = people("Тьютор")

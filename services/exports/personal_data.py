@@ -97,33 +97,46 @@ class Erasure:
     found: bool
     """Anything was stored about the person."""
     changed: Mapping[str, int]
-    """What was erased, by kind of record, and how many."""
+    """What was erased now, by kind of record, and how many (nothing, when done before)."""
 
 
 async def erase(uow: UnitOfWork, telegram_id: int, now: datetime) -> Erasure:
     """Remove the person's name and contacts; what they did stays, attributed to `ERASED`."""
     found = await personal.records(uow.session, telegram_id)
     changed: dict[str, int] = {}
-    if found.person is not None:
-        found.person.full_name, found.person.position, found.person.contact = ERASED, "", ""
+    person = found.person
+    if person is not None and (person.full_name, person.position, person.contact) != (
+        ERASED,
+        "",
+        "",
+    ):
+        person.full_name, person.position, person.contact = ERASED, "", ""
         changed["person"] = 1
-    for request in found.access_requests:
+    named = [
+        r for r in found.access_requests if (r.full_name, r.position, r.contact) != (ERASED, "", "")
+    ]
+    for request in named:
         request.full_name, request.position, request.contact = ERASED, "", ""
-    changed["access_requests"] = len(found.access_requests)
-    for request in found.access_decided:
+    changed["access_requests"] = len(named)
+    deciding = [r for r in found.access_decided if r.decided_by_name != ERASED]
+    for request in deciding:
         request.decided_by_name = ERASED
-    changed["access_requests_decided"] = len(found.access_decided)
+    changed["access_requests_decided"] = len(deciding)
+    reviewed = 0
     for submission in found.reviewed:
+        before = (submission.claimed_by_name, submission.decided_by_name)
         if submission.claimed_by == telegram_id and submission.claimed_by_name:
             submission.claimed_by_name = ERASED
         if submission.decided_by == telegram_id and submission.decided_by_name:
             submission.decided_by_name = ERASED
-    changed["submissions_reviewed"] = len(found.reviewed)
+        reviewed += before != (submission.claimed_by_name, submission.decided_by_name)
+    changed["submissions_reviewed"] = reviewed
     changed["audit"] = _erase_names(found.audit)
     await personal.forget_dialogs(uow.session, found.dialogs)
     changed["dialogs"] = len(found.dialogs)
-    anything = found.person is not None or any(changed.values()) or bool(found.audit)
-    if anything:
+    stored = (found.access_requests, found.access_decided, found.reviewed, found.audit)
+    anything = found.person is not None or any(stored) or bool(found.dialogs)
+    if any(changed.values()):
         uow.audit.record(
             "person.erase", "person", found.person.id if found.person else None, None, now
         )
