@@ -134,24 +134,38 @@ class Sender:
         while not stop.is_set():
             self.kick.clear()
             if leases.holds(LEASE):
-                if dead := leases.predecessors.pop(LEASE, None):
-                    async with self._uow() as uow:
-                        recovered = await outbox.release_claims_of(uow, dead)
-                    log.warning("took over %d outbox rows claimed by %s", recovered, dead)
-                now = self._clock()
-                if recovered_at is None or now - recovered_at >= timedelta(seconds=interval):
-                    async with self._uow() as uow:
-                        recovered = await outbox.recover_stale(uow, now, stale_after)
-                    recovered_at = now
-                    if recovered:
-                        log.warning("recovered %d outbox rows claimed by a dead sender", recovered)
-                report = await self.drain(halt=leases.lost(LEASE))
-                if report.total:
-                    log.info("outbox: %s", report)
+                try:
+                    recovered_at = await self._round(leases, recovered_at, interval, stale_after)
+                except Exception:  # the database away for a moment: the next round goes on
+                    log.exception("outbox: a round failed; trying again in %s s", interval)
             else:
                 log.debug("another process holds the sender lease")
             with suppress(TimeoutError):
                 await asyncio.wait_for(_either(stop, self.kick), interval)
+
+    async def _round(
+        self,
+        leases: Leases,
+        recovered_at: datetime | None,
+        interval: float,
+        stale_after: timedelta,
+    ) -> datetime | None:
+        """Take over a dead sender's rows, now and then recover stale claims, then drain."""
+        if dead := leases.predecessors.pop(LEASE, None):
+            async with self._uow() as uow:
+                recovered = await outbox.release_claims_of(uow, dead)
+            log.warning("took over %d outbox rows claimed by %s", recovered, dead)
+        now = self._clock()
+        if recovered_at is None or now - recovered_at >= timedelta(seconds=interval):
+            async with self._uow() as uow:
+                recovered = await outbox.recover_stale(uow, now, stale_after)
+            recovered_at = now
+            if recovered:
+                log.warning("recovered %d outbox rows claimed by a dead sender", recovered)
+        report = await self.drain(halt=leases.lost(LEASE))
+        if report.total:
+            log.info("outbox: %s", report)
+        return recovered_at
 
     # ----------------------------------------------------------------- drain
 

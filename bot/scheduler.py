@@ -80,7 +80,10 @@ class Reminders:
         )
         scheduler.start()
         try:
-            await self.plan()
+            try:
+                await self.plan()
+            except Exception:  # as a scheduled pass would be: logged, and the next one runs
+                log.exception("planner: the first pass failed")
             await app.sender.run(stop, SEND_EVERY_SECONDS, app.leases)
         finally:
             scheduler.shutdown(wait=False)

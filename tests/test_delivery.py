@@ -384,6 +384,31 @@ async def test_run_sends_only_while_holding_the_lease(box: Outbox) -> None:
         )
 
 
+async def test_a_failed_round_does_not_stop_the_sender(
+    box: Outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database away for a moment (a restart of PostgreSQL, a locked SQLite file): the
+    round fails, is logged, and the next one delivers — the sender does not die with it."""
+    chat = user(box, 6002)
+    await box.plan(planned("k", chat))
+    claim = outbox.claim_due
+    failures = iter([OSError("connection reset by peer")])
+
+    async def flaky(*args: object, **kwargs: object) -> object:
+        if (failure := next(failures, None)) is not None:
+            raise failure
+        return await claim(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox, "claim_due", flaky)
+    stop = asyncio.Event()
+    leases = Leases(box.uow, "me", box.clock.now, ttl=timedelta(minutes=1))
+    await leases.take(LEASE)
+    running = asyncio.create_task(box.sender("me").run(stop, 0.05, leases))
+    await box.fake.wait_until(lambda: box.sends_to(chat) == [200])
+    stop.set()
+    await running
+
+
 async def test_real_limits_fan_out_without_429(strict_box: Outbox) -> None:
     box = strict_box
     chats = [user(box, 7000 + i) for i in range(60)]
