@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,6 +41,31 @@ def _cards(fake: FakeTelegram) -> list[str]:
     ]
 
 
+def _bot_starter(
+    tmp_path: Path, fake: FakeTelegram, database_url: str
+) -> Callable[[], Awaitable[asyncio.subprocess.Process]]:
+    """Starts a real `python -m bot run` against the fake, over the test's database."""
+    env = _env(
+        tmp_path,
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=fake.base_url,
+        DATABASE_URL=database_url,
+        STAFF_CHAT_ID=str(STAFF_CHAT_ID),
+        LOG_LEVEL="WARNING",
+    )
+
+    async def start_bot() -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot", "run"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+
+    return start_bot
+
+
 async def test_killed_after_the_commit_the_card_arrives_once_after_restart(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -66,26 +92,7 @@ async def test_killed_after_the_commit_the_card_arrives_once_after_restart(
         assert "Отправить" in str(preview.buttons())
         await in_process.stop()
 
-        env = _env(
-            tmp_path,
-            BOT_TOKEN=TOKEN,
-            BOT_API_BASE_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
-            LOG_LEVEL="WARNING",
-        )
-
-        async def start_bot() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
+        start_bot = _bot_starter(tmp_path, fake, database_url)
 
         process = await start_bot()
         try:
@@ -134,23 +141,7 @@ async def test_killed_in_the_middle_of_a_dialog_it_goes_on_at_the_same_step(
         maria = Person(in_process, fake.world.add_user(5001, "Мария"))
         await seed.coordinator(in_process.app, maria)
         await in_process.stop()
-        env = _env(
-            tmp_path,
-            BOT_TOKEN=TOKEN,
-            BOT_API_BASE_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
-            LOG_LEVEL="WARNING",
-        )
-
-        async def start_bot() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                *(sys.executable, "-m", "bot", "run"),
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
+        start_bot = _bot_starter(tmp_path, fake, database_url)
 
         async def answered(update: dict[str, object]) -> str:
             seen = len(maria.messages())

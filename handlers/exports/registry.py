@@ -58,15 +58,16 @@ async def council_list(ctx: Ctx, programme: Programme) -> CouncilList | None:
             kind=row.title,
             approved_on=calendar.local_date(row.decided_at, ctx.zone) if row.decided_at else None,
             status=texts.status_name(row.status),
-            note=_extension(row),
+            note=extension_terms(row),
         )
         for row in found.rows
     ]
     return CouncilList(programme.id, programme.title, found.meets_on, found.closes_on, rows)
 
 
-def _extension(row: council.RegistryRow) -> str:
-    """An extension's terms, as the council's list in the chat says them."""
+def extension_terms(row: council.RegistryRow) -> str:
+    """An extension's terms: the status in force until, and the longest it may be extended to
+    (the council's list in the chat and in its files say it alike)."""
     if row.in_force_until is None or row.extended_until is None:
         return ""
     return _("статус до {until}, продление — не дольше чем до {longest}").format(

@@ -15,10 +15,10 @@ from aiogram.utils.i18n import ngettext
 
 from handlers.context import Admin, Ctx, Staff
 from handlers.people import community_invites, district_invites
+from handlers.people.invite_links import invite_link
 from handlers.ui.render import render
 from services.domain import Role
 from services.people import invitations, schools, schools_import
-from services.people.invitations import deep_link
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,10 @@ async def cmd_invite(message: Message, command: CommandObject, bot: Bot, ctx: Ct
         ctx.clock.now(),
         ctx.invite_ttl_days,
     )
-    username = (await bot.me()).username or ""
     if len(issued) == 1:
-        await message.answer(
-            render(
-                "invite_link.html.j2",
-                invite=issued[0],
-                link=deep_link(username, issued[0].code),
-                zone=ctx.zone,
-            )
-        )
+        await message.answer(await invite_link(bot, issued[0], ctx.zone))
         return
-    table = invitations.mail_merge_table(issued, username)
+    table = invitations.mail_merge_table(issued, (await bot.me()).username or "")
     await message.answer_document(
         BufferedInputFile(table.encode("utf-8-sig"), filename=f"invitations-{role.value}.csv"),
         caption=ngettext(

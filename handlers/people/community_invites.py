@@ -7,9 +7,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.context import Ctx
-from handlers.ui.render import render
+from handlers.people.invite_links import invite_link
 from services.people import community
-from services.people.invitations import deep_link
 
 WORDS = frozenset({"тьютор", "tutor"})
 """The first word of /invite that asks for a member of the regional tutor community."""
@@ -28,12 +27,4 @@ async def invite_tutor(message: Message, bot: Bot, ctx: Ctx) -> None:
             )
         )
         return
-    username = (await bot.me()).username or ""
-    await message.answer(
-        render(
-            "invite_link.html.j2",
-            invite=issued,
-            link=deep_link(username, issued.code),
-            zone=ctx.zone,
-        )
-    )
+    await message.answer(await invite_link(bot, issued, ctx.zone))

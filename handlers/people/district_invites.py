@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot
 from aiogram.types import Message
 
+from handlers.people.invite_links import invite_link
 from handlers.ui.render import render
 from services.clock import Clock
 from services.people import districts
-from services.people.invitations import deep_link
 from storage.uow import UnitOfWork
 
 WORDS = frozenset({"консультант", "consultant"})
@@ -32,12 +32,4 @@ async def invite_consultant(
         return
     actor = message.from_user.id if message.from_user else None
     issued = await districts.invite(uow, found.district, actor, clock.now(), ttl_days)
-    username = (await bot.me()).username or ""
-    await message.answer(
-        render(
-            "invite_link.html.j2",
-            invite=issued,
-            link=deep_link(username, issued.code),
-            zone=zone,
-        )
-    )
+    await message.answer(await invite_link(bot, issued, zone))

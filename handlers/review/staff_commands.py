@@ -118,21 +118,11 @@ async def cmd_registry(message: Message, ctx: Ctx) -> None:
             "kind": row.title,
             "date": row.decided_at,
             "status": texts.status_name(row.status),
-            "extends": _extension(row),
+            "extends": exports.extension_terms(row),
         }
         for row in found.rows
     ]
     await message.answer(render("registry.html.j2", r=found, rows=rows, zone=ctx.zone))
-
-
-def _extension(row: council.RegistryRow) -> str:
-    """An extension's terms: the status in force until, and the longest it may be extended to."""
-    if row.in_force_until is None or row.extended_until is None:
-        return ""
-    return _("статус до {until}, продление — не дольше чем до {longest}").format(
-        until=row.in_force_until.strftime("%d.%m.%Y"),
-        longest=row.extended_until.strftime("%d.%m.%Y"),
-    )
 
 
 YEAR_WORDS = frozenset({"год", "года", "лет", "year", "years"})

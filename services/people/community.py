@@ -10,12 +10,12 @@ announce, so as to take part and accompany the teachers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from services.domain import Role
-from services.people.invitations import new_code
+from services.people.invitations import issue_unbound
 from services.programmes.schema import Programme, Programmes
-from storage.models import Invitation, Person
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 
@@ -39,18 +39,7 @@ async def invite(
     having = programmes_with(programmes)
     if not having:
         return None
-    invitation = Invitation(
-        code=new_code(),
-        school_id=None,
-        district=None,
-        role=Role.TUTOR,
-        created_by=actor,
-        created_at=now,
-        expires_at=now + timedelta(days=ttl_days),
-    )
-    uow.invitations.add(invitation)
-    await uow.session.flush()
-    uow.audit.record("invitation.issue", "invitation", invitation.id, actor, now, role="tutor")
+    invitation = await issue_unbound(uow, Role.TUTOR, actor, now, ttl_days)
     await uow.commit()
     return CommunityInvitation(
         Role.TUTOR, invitation.code, invitation.expires_at, tuple(p.title for p in having)

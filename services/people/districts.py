@@ -7,11 +7,11 @@ and reports reach them as they reach a school's own mentors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from services.domain import Role
-from services.people.invitations import new_code
-from storage.models import Invitation, fold
+from services.people.invitations import issue_unbound
+from storage.models import fold
 from storage.uow import UnitOfWork
 
 
@@ -64,25 +64,6 @@ async def invite(
     uow: UnitOfWork, district: str, actor: int | None, now: datetime, ttl_days: int
 ) -> DistrictInvitation:
     """A single-use link that makes its holder a consultant (mentor) of the whole district."""
-    invitation = Invitation(
-        code=new_code(),
-        school_id=None,
-        district=district,
-        role=Role.MENTOR,
-        created_by=actor,
-        created_at=now,
-        expires_at=now + timedelta(days=ttl_days),
-    )
-    uow.invitations.add(invitation)
-    await uow.session.flush()
-    uow.audit.record(
-        "invitation.issue",
-        "invitation",
-        invitation.id,
-        actor,
-        now,
-        role="mentor",
-        district=district,
-    )
+    invitation = await issue_unbound(uow, Role.MENTOR, actor, now, ttl_days, district=district)
     await uow.commit()
     return DistrictInvitation(district, Role.MENTOR, invitation.code, invitation.expires_at)

@@ -70,6 +70,35 @@ async def issue(
     return issued
 
 
+async def issue_unbound(
+    uow: UnitOfWork,
+    role: Role,
+    actor: int | None,
+    now: datetime,
+    ttl_days: int,
+    *,
+    district: str | None = None,
+) -> Invitation:
+    """One invitation bound to no school (a district's consultant, a community's tutor),
+    recorded in the audit; the caller commits."""
+    invitation = Invitation(
+        code=new_code(),
+        school_id=None,
+        district=district,
+        role=role,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=ttl_days),
+    )
+    uow.invitations.add(invitation)
+    await uow.session.flush()
+    where = {"district": district} if district is not None else {}
+    uow.audit.record(
+        "invitation.issue", "invitation", invitation.id, actor, now, role=role.value, **where
+    )
+    return invitation
+
+
 async def check(uow: UnitOfWork, code: str, now: datetime) -> InvitationCheck:
     invitation = await uow.invitations.by_code(code)
     if invitation is None:
